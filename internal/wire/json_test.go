@@ -1,0 +1,115 @@
+package wire
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestCodeDecodesStringsNumbersAndNull(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		in   string
+		want Code
+	}{
+		{`"200"`, "200"},
+		{`200`, "200"},
+		{`"0"`, "0"},
+		{`0`, "0"},
+		{`"0000"`, "0000"},
+		{`2e2`, "200"},
+		{`200.0`, "200"},
+		{`-1`, "-1"},
+		{`null`, ""},
+		{`"LS0000"`, "LS0000"},
+		{` 3016 `, "3016"},
+		{`true`, "true"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.in, func(t *testing.T) {
+			t.Parallel()
+			var c Code
+			require.NoError(t, json.Unmarshal([]byte(tc.in), &c))
+			assert.Equal(t, tc.want, c)
+		})
+	}
+}
+
+func TestCodeRejectsObjectsAndArrays(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{`{}`, `[1]`, `{"code":1}`} {
+		var c Code
+		err := json.Unmarshal([]byte(in), &c)
+		require.Error(t, err, in)
+		assert.Contains(t, err.Error(), "want a string or a number")
+	}
+}
+
+func TestCodeInsideEnvelope(t *testing.T) {
+	t.Parallel()
+	var env struct {
+		Code  Code   `json:"code"`
+		Error string `json:"error"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(`{"code":200,"error":""}`), &env))
+	assert.True(t, env.Code.Is("200"))
+	require.NoError(t, json.Unmarshal([]byte(`{"code":"401","error":"x"}`), &env))
+	assert.False(t, env.Code.Is("200"))
+	assert.True(t, env.Code.Is("400", "401"))
+}
+
+func TestCodeIsComparesNumbersByValue(t *testing.T) {
+	t.Parallel()
+	assert.True(t, Code("0").Is("0"))
+	assert.True(t, Code("0000").Is("0"))
+	assert.True(t, Code("200").Is("200"))
+	assert.False(t, Code("LS0000").Is("0"))
+	assert.False(t, Code("").Is("0"))
+	assert.True(t, Code("").Is(""))
+}
+
+func TestFlexString(t *testing.T) {
+	t.Parallel()
+	var v struct {
+		ID FlexString `json:"template_id"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(`{"template_id":50034}`), &v))
+	assert.Equal(t, FlexString("50034"), v.ID)
+	n, err := v.ID.Int()
+	require.NoError(t, err)
+	assert.EqualValues(t, 50034, n)
+
+	require.NoError(t, json.Unmarshal([]byte(`{"template_id":"abc"}`), &v))
+	_, err = v.ID.Int()
+	require.Error(t, err)
+
+	out, err := json.Marshal(FlexString("12"))
+	require.NoError(t, err)
+	assert.Equal(t, `"12"`, string(out))
+}
+
+func FuzzCodeUnmarshal(f *testing.F) {
+	for _, s := range []string{`"200"`, `200`, `null`, `"0"`, `1e400`, `{"a":1}`, `[`, `"\u0000"`, `-0`, `9223372036854775808`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var c Code
+		if err := c.UnmarshalJSON(data); err != nil {
+			return
+		}
+		// A decoded code always re-decodes to itself when written as a JSON string.
+		enc, err := json.Marshal(string(c))
+		if err != nil {
+			t.Fatalf("marshal: %v", err)
+		}
+		var back Code
+		if err := json.Unmarshal(enc, &back); err != nil || back != c {
+			t.Fatalf("round trip of %q gave %q, %v", c, back, err)
+		}
+		if !c.Is(string(c)) {
+			t.Fatalf("%q is not itself", c)
+		}
+	})
+}

@@ -1,0 +1,160 @@
+package happytalk
+
+import (
+	"errors"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/kshop-dev/kshop/internal/phone"
+)
+
+// Sentinel errors. Match them with errors.Is; the typed errors below carry the details and are
+// matched with errors.As.
+var (
+	// ErrInvalidParams is matched by every *FieldError and *PlaceholderIDError: Build refused
+	// Params before writing anything.
+	ErrInvalidParams = errors.New("happytalk: invalid chat-link parameters")
+	// ErrTooLong: a value has more characters (runes) than Happytalk stores for it.
+	ErrTooLong = errors.New("value too long")
+	// ErrInvalidText: a value is not valid UTF-8 or contains a control character.
+	ErrInvalidText = errors.New("value is not valid UTF-8 text or contains a control character")
+	// ErrPlaceholderID: SiteUID is a stand-in such as "undefined" or "guest" rather than a
+	// customer ID. Matched by *PlaceholderIDError.
+	ErrPlaceholderID = errors.New("placeholder customer ID")
+	// ErrInvalidPhone is matched by every phone error (it is phone.ErrInvalid); the details are a
+	// *PhoneError inside the *FieldError.
+	ErrInvalidPhone = phone.ErrInvalid
+	// ErrInvalidEmail: CustomerEmail is not a bare address such as name@example.com.
+	ErrInvalidEmail = errors.New("invalid e-mail address")
+	// ErrInvalidID: CategoryID or DivisionID is negative or larger than Happytalk's Int(11) column.
+	ErrInvalidID = errors.New("invalid classification ID")
+	// ErrTooManyParameters: more than MaxParameters custom parameters.
+	ErrTooManyParameters = errors.New("too many custom parameters")
+	// ErrReservedCharacter: a web chat v2 value contains ',' or '=', which that channel uses to
+	// separate the pairs packed into its params value.
+	ErrReservedCharacter = errors.New("value contains a separator character of the channel")
+	// ErrNotSupported: the parameter does not exist on the channel (BotStart outside KakaoTalk),
+	// or Channel is not one of the defined channels.
+	ErrNotSupported = errors.New("not supported by the channel")
+
+	// ErrInvalidLink is matched by every *LinkError: the base URL (Build) or the link (Parse)
+	// cannot be used.
+	ErrInvalidLink = errors.New("happytalk: invalid chat link")
+	// ErrUnknownChannel: the URL is not one of the Happytalk chat URLs this package recognises and
+	// no Channel was given. Matched through *LinkError.
+	ErrUnknownChannel = errors.New("unrecognised chat URL; set Params.Channel")
+
+	// ErrInvalidOption is matched by every *OptionError from NewBuilder.
+	ErrInvalidOption = errors.New("happytalk: invalid option")
+)
+
+// PhoneError is the detailed error for a CustomerPhone that is not a valid Korean number. It is
+// found inside the *FieldError with errors.As; its text holds only a masked copy of the input.
+type PhoneError = phone.Error
+
+// FieldError reports a Params field Build refused: which field, its wire name and why. It never
+// contains the value itself (names, phones and e-mails are personal data).
+type FieldError struct {
+	// Field is the Params field, e.g. "CustomerName" or "Parameters[2]".
+	Field string
+	// Key is the parameter name on the wire, e.g. "cus_extra_username" or "parameter3"; empty
+	// for fields that are not sent (Channel).
+	Key string
+	// Reason says what is wrong, in a few words.
+	Reason string
+	// Err is the specific sentinel (ErrTooLong, ErrInvalidEmail, …) or a *PhoneError.
+	Err error
+}
+
+// Error names the field, its wire key and the reason.
+func (e *FieldError) Error() string {
+	msg := "happytalk: invalid " + e.Field
+	if e.Key != "" {
+		msg += " (" + e.Key + ")"
+	}
+	return msg + ": " + e.Reason
+}
+
+// Unwrap lets errors.Is match ErrInvalidParams and the specific error.
+func (e *FieldError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrInvalidParams}
+	}
+	return []error{ErrInvalidParams, e.Err}
+}
+
+// PlaceholderIDError reports a SiteUID that stands for "no customer" ("undefined", "null",
+// "guest", "0", a blank string, an unfilled "{고객ID}" template …). Happytalk merges every
+// visitor sent with the same site_uid into one customer with one counselling history, so all
+// anonymous visitors would share one record. A visitor who is not logged in must be sent with
+// an empty SiteUID instead.
+type PlaceholderIDError struct {
+	// Field is always "SiteUID".
+	Field string
+	// Value is the refused placeholder as given (a known stand-in, never a real customer ID).
+	Value string
+}
+
+// Error explains why the placeholder is refused and what to send instead.
+func (e *PlaceholderIDError) Error() string {
+	return "happytalk: invalid " + e.Field + " (site_uid): " + quoteShort(e.Value) +
+		" is a placeholder, not a customer ID: Happytalk would merge every visitor sent with it into one" +
+		" customer and one counselling history; leave SiteUID empty for a visitor who is not logged in"
+}
+
+// Unwrap lets errors.Is match ErrInvalidParams and ErrPlaceholderID.
+func (e *PlaceholderIDError) Unwrap() []error { return []error{ErrInvalidParams, ErrPlaceholderID} }
+
+// LinkError reports a base URL (Build) or link (Parse) that cannot be used.
+type LinkError struct {
+	// Link is the URL's scheme and host only ("https://api.happytalk.io"); the path and query
+	// may carry customer data, so they are never kept.
+	Link string
+	// Reason says what is wrong.
+	Reason string
+	// Err is an optional more specific sentinel (ErrUnknownChannel).
+	Err error
+}
+
+// Error names the scheme and host and the reason.
+func (e *LinkError) Error() string {
+	msg := "happytalk: invalid chat link"
+	if e.Link != "" {
+		msg += " " + e.Link
+	}
+	return msg + ": " + e.Reason
+}
+
+// Unwrap lets errors.Is match ErrInvalidLink and the specific sentinel, if any.
+func (e *LinkError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrInvalidLink}
+	}
+	return []error{ErrInvalidLink, e.Err}
+}
+
+// OptionError reports an option NewBuilder refused.
+type OptionError struct {
+	// Option is the option's function name, e.g. "WithNaverSeparator".
+	Option string
+	// Reason says what is wrong.
+	Reason string
+}
+
+// Error names the option and the reason.
+func (e *OptionError) Error() string {
+	return "happytalk: invalid option " + e.Option + ": " + e.Reason
+}
+
+// Unwrap lets errors.Is match ErrInvalidOption.
+func (e *OptionError) Unwrap() error { return ErrInvalidOption }
+
+// quoteShort quotes s for an error message, cut to a few characters so that an error string
+// never carries a long value.
+func quoteShort(s string) string {
+	const maxRunes = 40
+	if utf8.RuneCountInString(s) > maxRunes {
+		s = cutRunes(s, maxRunes) + "…"
+	}
+	return strconv.Quote(s)
+}

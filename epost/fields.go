@@ -1,0 +1,106 @@
+package epost
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/kshop-dev/kshop/internal/wire"
+)
+
+// LengthRule says how the client counts a value against the manual's item lengths. The manual
+// gives lengths ("recNm 40") without saying whether they are bytes or characters; the only
+// unit it names is "4000 byte" for regData.
+type LengthRule int
+
+const (
+	// LengthUTF8Bytes counts UTF-8 bytes, the unit the service receives (a Hangul syllable
+	// is 3). It is the default because it can only be stricter than the real rule: a value
+	// it accepts fits whatever the service counts.
+	LengthUTF8Bytes LengthRule = iota
+	// LengthEUCKRBytes counts EUC-KR (CP949) bytes (a Hangul syllable is 2), the usual unit
+	// of Korean legacy databases.
+	LengthEUCKRBytes
+	// LengthCharacters counts Unicode characters, the most lenient reading.
+	LengthCharacters
+)
+
+// String names the rule.
+func (r LengthRule) String() string {
+	switch r {
+	case LengthUTF8Bytes:
+		return "UTF-8 bytes"
+	case LengthEUCKRBytes:
+		return "EUC-KR bytes"
+	case LengthCharacters:
+		return "characters"
+	default:
+		return "unknown"
+	}
+}
+
+// Measure returns the length of s under the rule.
+func (r LengthRule) Measure(s string) int {
+	switch r {
+	case LengthEUCKRBytes:
+		return wire.EUCKRLenLenient(s)
+	case LengthCharacters:
+		return utf8.RuneCountInString(s)
+	default:
+		return len(s)
+	}
+}
+
+// field is one k=v item of a regData plaintext (or of a plain query).
+type field struct {
+	name  string
+	value string
+}
+
+// fieldList is an ordered list of items, in the manual's order.
+type fieldList []field
+
+// add appends an item, even when its value is empty (inqTelCn needs "present but empty").
+func (l *fieldList) add(name, value string) { *l = append(*l, field{name, value}) }
+
+// opt appends an item only when its value is not empty.
+func (l *fieldList) opt(name, value string) {
+	if value != "" {
+		l.add(name, value)
+	}
+}
+
+// plaintext joins the items as k=v&k=v without escaping, which is what the service parses. A
+// value holding '&', '=', CR, LF or NUL would break that; it is refused, naming the item, or
+// replaced by a space when sanitize is set. Invalid UTF-8 is always refused.
+func (l fieldList) plaintext(call string, sanitize bool) (string, error) {
+	var b strings.Builder
+	for i, f := range l {
+		v := f.value
+		if !utf8.ValidString(v) {
+			return "", invalid(call, f.name, "not valid UTF-8 text")
+		}
+		if strings.ContainsAny(v, "&=\r\n\x00") {
+			if !sanitize {
+				return "", invalid(call, f.name, "contains '&', '=', CR, LF or NUL, which regData cannot carry (WithSanitizeValues replaces them with spaces)")
+			}
+			v = sanitizeValue(v)
+		}
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(f.name)
+		b.WriteByte('=')
+		b.WriteString(v)
+	}
+	return b.String(), nil
+}
+
+func sanitizeValue(v string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '&', '=', '\r', '\n', 0:
+			return ' '
+		}
+		return r
+	}, v)
+}

@@ -1,0 +1,141 @@
+package epost
+
+import (
+	"crypto/cipher"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/RyuaNerin/go-krypto/seed"
+)
+
+// SecurityKeyLen is how many bytes of the security key (보안키) SEED-128 uses. Real keys are
+// 22 characters; the bytes after the 16th are ignored, as in Korea Post's sample code.
+const SecurityKeyLen = 16
+
+// MaxRegDataLen is the longest regData the service accepts, in characters of the hex
+// ciphertext (the manual: "최대 사이즈 : 4000 byte"). It allows 2000 bytes of plaintext.
+const MaxRegDataLen = 4000
+
+const blockSize = seed.BlockSize
+
+// regDataCodec holds the expanded SEED key. A cipher.Block from go-krypto only reads its round
+// keys, so one codec is safe for concurrent use; a Client builds it once.
+type regDataCodec struct {
+	block cipher.Block
+}
+
+// newRegDataCodec checks the security key and expands its first 16 bytes. Keys of 16 to 21
+// bytes are accepted too: the service only ever uses the first 16.
+func newRegDataCodec(securityKey string) (*regDataCodec, error) {
+	if len(securityKey) < SecurityKeyLen {
+		return nil, &ValidationError{Field: "SecurityKey", Err: ErrSecurityKey,
+			Reason: fmt.Sprintf("must be at least %d bytes (Korea Post issues 22-character keys), got %d", SecurityKeyLen, len(securityKey))}
+	}
+	block, err := seed.NewCipher([]byte(securityKey[:SecurityKeyLen]))
+	if err != nil { // cannot happen with 16 bytes; kept so a library change cannot panic us
+		return nil, &ValidationError{Field: "SecurityKey", Reason: "SEED rejected the key", Err: ErrSecurityKey}
+	}
+	return &regDataCodec{block: block}, nil
+}
+
+// EncryptRegData encrypts a regData plaintext ("custNo=…&reqType=…") the way Korea Post's
+// contract-parcel API expects it: SEED-128 in ECB mode with the first 16 bytes of securityKey,
+// the UTF-8 bytes zero-padded to whole 16-byte blocks (an empty text becomes one zero block),
+// written as lowercase hex.
+//
+// The plaintext must be valid UTF-8 without NUL bytes (zero padding could not be told apart
+// from them), and the result may not exceed MaxRegDataLen characters. Building the plaintext
+// (and refusing '&', '=', CR and LF inside values) is the caller's job; the Client does it.
+func EncryptRegData(securityKey, plaintext string) (string, error) {
+	codec, err := newRegDataCodec(securityKey)
+	if err != nil {
+		return "", err
+	}
+	return codec.encrypt(plaintext)
+}
+
+// DecryptRegData reverses EncryptRegData: it accepts hex in either letter case, decrypts with
+// the first 16 bytes of securityKey and strips the trailing zero bytes of the padding. A
+// result that is not UTF-8 text is refused with a *CiphertextError: it almost always means
+// the wrong key.
+func DecryptRegData(securityKey, hexCiphertext string) (string, error) {
+	codec, err := newRegDataCodec(securityKey)
+	if err != nil {
+		return "", err
+	}
+	return codec.decrypt(hexCiphertext)
+}
+
+func (c *regDataCodec) encrypt(plaintext string) (string, error) {
+	if !utf8.ValidString(plaintext) {
+		return "", &ValidationError{Field: "regData", Reason: "plaintext is not valid UTF-8"}
+	}
+	if strings.IndexByte(plaintext, 0) >= 0 {
+		return "", &ValidationError{Field: "regData", Reason: "plaintext contains a NUL byte, which zero padding would swallow"}
+	}
+	n := paddedLen(len(plaintext))
+	if n*2 > MaxRegDataLen {
+		return "", &ValidationError{Field: "regData", Err: ErrRegDataTooLong,
+			Reason: fmt.Sprintf("encrypted length %d exceeds %d characters (plaintext %d bytes; at most %d fit)", n*2, MaxRegDataLen, len(plaintext), MaxRegDataLen/2)}
+	}
+	buf := make([]byte, n)
+	copy(buf, plaintext) // the rest stays zero: the padding
+	c.sealBlocks(buf)
+	return hex.EncodeToString(buf), nil
+}
+
+// paddedLen is n rounded up to whole blocks; an empty input still takes one block.
+func paddedLen(n int) int {
+	if n == 0 {
+		return blockSize
+	}
+	return (n + blockSize - 1) / blockSize * blockSize
+}
+
+// seal zero-pads p to whole blocks and encrypts them: SEED-128 ECB as the service does it.
+func (c *regDataCodec) seal(p []byte) []byte {
+	buf := make([]byte, paddedLen(len(p)))
+	copy(buf, p)
+	c.sealBlocks(buf)
+	return buf
+}
+
+// sealBlocks encrypts whole blocks in place.
+func (c *regDataCodec) sealBlocks(buf []byte) {
+	for off := 0; off+blockSize <= len(buf); off += blockSize {
+		c.block.Encrypt(buf[off:off+blockSize], buf[off:off+blockSize])
+	}
+}
+
+// open decrypts whole blocks in place; the caller strips the padding.
+func (c *regDataCodec) open(buf []byte) {
+	for off := 0; off+blockSize <= len(buf); off += blockSize {
+		c.block.Decrypt(buf[off:off+blockSize], buf[off:off+blockSize])
+	}
+}
+
+func (c *regDataCodec) decrypt(hexCiphertext string) (string, error) {
+	s := strings.TrimSpace(hexCiphertext)
+	switch {
+	case s == "":
+		return "", &CiphertextError{Reason: "empty"}
+	case len(s)%(blockSize*2) != 0:
+		return "", &CiphertextError{Reason: fmt.Sprintf("length %d is not a multiple of %d hex characters", len(s), blockSize*2)}
+	}
+	buf, err := hex.DecodeString(s) // accepts both letter cases
+	if err != nil {
+		return "", &CiphertextError{Reason: "not hexadecimal"}
+	}
+	c.open(buf)
+	end := len(buf)
+	for end > 0 && buf[end-1] == 0 {
+		end--
+	}
+	buf = buf[:end]
+	if !utf8.Valid(buf) {
+		return "", &CiphertextError{Reason: "decrypted bytes are not UTF-8 text (wrong security key?)"}
+	}
+	return string(buf), nil
+}

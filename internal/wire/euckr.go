@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/korean"
 )
 
@@ -13,50 +14,44 @@ import (
 // cannot carry it.
 func EUCKRLen(s string) (int, error) {
 	n := 0
-	enc := korean.EUCKR.NewEncoder()
-	var buf [8]byte
+	var enc *encoding.Encoder // made on the first character that needs the table
 	for i, r := range s {
-		if r < utf8.RuneSelf {
+		switch {
+		case r < utf8.RuneSelf:
 			n++
 			continue
-		}
-		if r == utf8.RuneError {
+		case r == utf8.RuneError:
 			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
 				return 0, fmt.Errorf("wire: invalid UTF-8 at byte %d", i)
 			}
+		case r >= 0xAC00 && r <= 0xD7A3:
+			// CP949 holds all 11,172 modern Hangul syllables.
+			n += 2
+			continue
 		}
-		var src [utf8.UTFMax]byte
-		w := utf8.EncodeRune(src[:], r)
-		enc.Reset()
-		nDst, _, err := enc.Transform(buf[:], src[:w], true)
-		if err != nil {
+		if enc == nil {
+			enc = korean.EUCKR.NewEncoder()
+		}
+		if _, err := enc.String(string(r)); err != nil {
 			return 0, &UnencodableError{Rune: r, Offset: i}
 		}
-		n += nDst
+		n += 2
 	}
 	return n, nil
 }
 
 // EUCKRLenLenient is EUCKRLen that counts a character EUC-KR cannot represent as two bytes
-// instead of failing, the conservative count for choosing between SMS and LMS.
+// instead of failing, the conservative count for choosing between SMS and LMS. Every
+// non-ASCII character CP949 can encode takes two bytes, so it needs no encoding table and
+// makes no allocation.
 func EUCKRLenLenient(s string) int {
 	n := 0
-	enc := korean.EUCKR.NewEncoder()
-	var buf [8]byte
 	for _, r := range s {
 		if r < utf8.RuneSelf {
 			n++
-			continue
-		}
-		var src [utf8.UTFMax]byte
-		w := utf8.EncodeRune(src[:], r)
-		enc.Reset()
-		nDst, _, err := enc.Transform(buf[:], src[:w], true)
-		if err != nil {
+		} else {
 			n += 2
-			continue
 		}
-		n += nDst
 	}
 	return n
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/text/encoding/korean"
 )
 
 func TestEUCKRLen(t *testing.T) {
@@ -43,6 +44,25 @@ func TestEUCKRLenRejectsUnencodable(t *testing.T) {
 	_, err = EUCKRLen("a\xffb")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "invalid UTF-8")
+}
+
+func TestEUCKRLenAgreesWithTheEncoder(t *testing.T) {
+	t.Parallel()
+	// Every character CP949 encodes takes exactly the bytes the real encoder writes.
+	for _, s := range []string{"똠방각하", "가나다 abc", "①②★※", "漢字", "ㄱㄴㅏ", "〈주문〉"} {
+		enc, err := korean.EUCKR.NewEncoder().String(s)
+		require.NoError(t, err, s)
+		got, err := EUCKRLen(s)
+		require.NoError(t, err, s)
+		assert.Equal(t, len(enc), got, s)
+		assert.Equal(t, len(enc), EUCKRLenLenient(s), s)
+	}
+}
+
+func TestEUCKRLenLenientAllocatesNothing(t *testing.T) {
+	s := strings.Repeat("[상점] 홍길동님 주문이 접수되었습니다. 🎉", 5)
+	assert.Zero(t, testing.AllocsPerRun(50, func() { _ = EUCKRLenLenient(s) }))
+	assert.Zero(t, testing.AllocsPerRun(50, func() { _, _ = EUCKRLen("[상점] 홍길동님 주문") }))
 }
 
 func BenchmarkEUCKRLen(b *testing.B) {

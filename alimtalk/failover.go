@@ -1,0 +1,139 @@
+package alimtalk
+
+import (
+	"strings"
+
+	"github.com/kshop-dev/kshop/internal/phone"
+	"github.com/kshop-dev/kshop/internal/wire"
+)
+
+// FailoverKind says which text message replaces an AlimTalk that cannot be delivered.
+type FailoverKind int
+
+// Failover kinds. The zero value, FailoverAuto, picks SMS or LMS by length.
+const (
+	// FailoverAuto sends SMS when the text fits Limits.SMSBytes (90) EUC-KR bytes, else LMS.
+	FailoverAuto FailoverKind = iota
+	// FailoverSMS forces SMS; a longer text is an error, never silently cut.
+	FailoverSMS
+	// FailoverLMS forces LMS (up to Limits.LMSRunes, 2,000 characters, with a subject).
+	FailoverLMS
+)
+
+// String returns "auto", "SMS" or "LMS".
+func (k FailoverKind) String() string {
+	switch k {
+	case FailoverAuto:
+		return "auto"
+	case FailoverSMS:
+		return "SMS"
+	case FailoverLMS:
+		return "LMS"
+	default:
+		return "invalid"
+	}
+}
+
+// Failover is the SMS/LMS sent by the provider when the AlimTalk cannot be delivered (the
+// recipient has no KakaoTalk, blocked the channel, …).
+type Failover struct {
+	// Kind is Auto (by length), SMS or LMS. After Message.Prepare it is never Auto.
+	Kind FailoverKind
+	// Content is the SMS/LMS text. Empty means "the AlimTalk text" (Message.Text after
+	// rendering), which is what shop platforms such as Godomall send.
+	Content string
+	// Subject is the LMS title; ignored (cleared by Prepare) for SMS.
+	Subject string
+	// From is the registered sender number (발신번호). Carriers deliver only from numbers
+	// pre-registered with the provider; Godomall requires it to equal the shop's SMS sender
+	// number. Mobile, landline, 070, 050x, 15xx/16xx/18xx and 080 numbers are accepted; M2M
+	// (012) and premium-rate (060) numbers are not (inferred). Empty means the provider
+	// account's default, where the provider has one (Lunasoft takes no sender number per
+	// message). Prepare normalizes it to digits.
+	From string
+}
+
+// ChooseFailoverKind returns FailoverSMS when content takes at most lim.SMSBytes (90) bytes in
+// EUC-KR and FailoverLMS otherwise. A character EUC-KR cannot encode (an emoji, a rare
+// Hanja) counts as 2 bytes instead of being an error: the AlimTalk itself can carry it, so
+// refusing the whole notification over its fallback text would cost more than a carrier's
+// substitute glyph, and counting it conservatively moves borderline texts to LMS.
+func ChooseFailoverKind(content string, lim Limits) FailoverKind {
+	lim = lim.withDefaults()
+	if wire.EUCKRLenLenient(content) <= lim.SMSBytes {
+		return FailoverSMS
+	}
+	return FailoverLMS
+}
+
+// Resolve returns the failover ready for a provider: Content defaulted to text, Kind resolved
+// from Auto, From normalized to digits, Subject cleared for SMS. It checks the length rules
+// (a forced SMS over lim.SMSBytes, an LMS over lim.LMSRunes, a subject over
+// lim.LMSSubjectBytes) and the sender number. It returns nil or FieldErrors with fields
+// "failover.…".
+func (f Failover) Resolve(text string, lim Limits) (Failover, error) {
+	out, errs := f.resolve(text, lim.withDefaults(), nil)
+	return out, errs.err()
+}
+
+func (f Failover) resolve(text string, lim Limits, errs FieldErrors) (Failover, FieldErrors) {
+	if f.Content == "" {
+		f.Content = text
+	}
+	if strings.TrimSpace(f.Content) == "" {
+		errs = append(errs, &FieldError{Field: "failover.content", Reason: ReasonRequired})
+	}
+	if f.From != "" {
+		num, err := phone.Parse(f.From)
+		switch {
+		case err != nil:
+			errs = append(errs, &FieldError{Field: "failover.from", Reason: ReasonInvalid, Err: err})
+		case !isSenderNumberKind(num.Kind()):
+			errs = append(errs, &FieldError{Field: "failover.from", Reason: ReasonInvalid,
+				Detail: "a " + num.Kind().String() + " number cannot be an SMS sender number"})
+		default:
+			f.From = num.Digits()
+		}
+	}
+	bytes := wire.EUCKRLenLenient(f.Content)
+	switch f.Kind {
+	case FailoverAuto:
+		f.Kind = FailoverLMS
+		if bytes <= lim.SMSBytes {
+			f.Kind = FailoverSMS
+		}
+	case FailoverSMS:
+		if bytes > lim.SMSBytes {
+			errs = append(errs, &FieldError{Field: "failover.content", Reason: ReasonTooLong, Limit: lim.SMSBytes, Got: bytes,
+				Detail: "EUC-KR bytes for a forced SMS; use FailoverAuto or FailoverLMS"})
+		}
+	case FailoverLMS:
+	default:
+		errs = append(errs, &FieldError{Field: "failover.kind", Reason: ReasonInvalid, Detail: "must be auto, SMS or LMS"})
+	}
+	if f.Kind == FailoverSMS {
+		f.Subject = ""
+	}
+	if f.Kind == FailoverLMS {
+		if n := runes(f.Content); n > lim.LMSRunes {
+			errs = append(errs, &FieldError{Field: "failover.content", Reason: ReasonTooLong, Limit: lim.LMSRunes, Got: n})
+		}
+		if n := wire.EUCKRLenLenient(f.Subject); n > lim.LMSSubjectBytes {
+			errs = append(errs, &FieldError{Field: "failover.subject", Reason: ReasonTooLong, Limit: lim.LMSSubjectBytes, Got: n,
+				Detail: "EUC-KR bytes"})
+		}
+	}
+	return f, errs
+}
+
+// isSenderNumberKind reports whether a number of kind k may be registered as an SMS sender
+// number: mobile, landline, 070, 050x, 15xx/16xx/18xx and 080. M2M (012) and premium-rate
+// (060) numbers may not (inferred from the carriers' sender-number rules; no provider lists
+// them).
+func isSenderNumberKind(k phone.Kind) bool {
+	switch k {
+	case phone.Mobile, phone.Landline, phone.VoIP, phone.Personal, phone.Representative, phone.TollFree:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,174 @@
+package alimtalk
+
+import "unicode/utf8"
+
+// Limits holds the numeric rules that Kakao and the providers enforce. Lengths count
+// characters (runes), except SMSBytes and LMSSubjectBytes, which count EUC-KR bytes the way
+// carriers do. A zero field means "the default" (DefaultLimits), so a vendor package can
+// override one value: Limits{ContentRunes: 1300} for NHN's raw send.
+//
+// The defaults are Kakao's published rules (research §2: NHN API v2.3, Bizppurio kapi),
+// except where a field's comment says "inferred".
+type Limits struct {
+	// ContentRunes is the longest message text: 1,000 (Kakao). NHN's API accepts 1,300.
+	ContentRunes int
+	// ItemListContentRunes is the longest text of an ITEM_LIST template: 700 (Kakao).
+	ItemListContentRunes int
+	// Variables is the most #{…} placeholders a template may hold: 40 (NHN). Every
+	// occurrence counts (inferred: Kakao does not say whether repeats count).
+	Variables int
+	// Buttons is the most buttons: 5.
+	Buttons int
+	// ButtonsWithQuickReplies is the most buttons when quick replies are also used: 2 (kapi).
+	ButtonsWithQuickReplies int
+	// QuickReplies is the most quick replies: 10 (kapi; NHN allows 5 — set it per vendor).
+	QuickReplies int
+	// ButtonNameRunes is the longest button or quick-reply name: 14.
+	ButtonNameRunes int
+	// URLRunes is the longest button link (URLs and app schemes): 500.
+	URLRunes int
+	// TitleRunes is the longest emphasis title: 50.
+	TitleRunes int
+	// SubtitleRunes is the longest emphasis subtitle: 50.
+	SubtitleRunes int
+	// ExtraRunes is the longest extra-information text of EX/MI templates: 500 (inferred).
+	ExtraRunes int
+	// AdRunes is the longest advertisement text of AD/MI templates: 80 (inferred).
+	AdRunes int
+	// TemplateNameRunes is the longest template name: 150 (NHN templateName).
+	TemplateNameRunes int
+	// ItemList limits (kapi): header 16; highlight title 30 (21 with a thumbnail); highlight
+	// description 19 (13 with a thumbnail); 2–10 items with title 6 and description 23;
+	// summary title 6 and description 14.
+	HeaderRunes, HighlightTitleRunes, HighlightTitleWithImageRunes int
+	// See HeaderRunes.
+	HighlightDescriptionRunes, HighlightDescriptionWithImageRunes int
+	// See HeaderRunes.
+	ItemsMin, ItemsMax, ItemTitleRunes, ItemDescriptionRunes int
+	// See HeaderRunes.
+	SummaryTitleRunes, SummaryDescriptionRunes int
+	// SMSBytes is the longest SMS in EUC-KR bytes: 90. Longer failover text goes as LMS.
+	SMSBytes int
+	// LMSRunes is the longest LMS text: 2,000 characters (Ssoda guide; confirmed there only).
+	LMSRunes int
+	// LMSSubjectBytes is the longest LMS subject in EUC-KR bytes: 40 (inferred from carriers'
+	// common 40-byte subject).
+	LMSSubjectBytes int
+	// SenderKeyLength is the exact length of a Kakao sender-profile key: 40 (NHN, Happytalk;
+	// Ssoda samples are 40 hex digits). Checked only when Message.SenderKey is set.
+	SenderKeyLength int
+	// TemplateCodeMin and TemplateCodeMax bound template codes for ValidateTemplateCode:
+	// 5–30 (Ssoda guide; Bizppurio ≤ 30; NHN ≤ 20 — set per vendor).
+	TemplateCodeMin, TemplateCodeMax int
+}
+
+// DefaultLimits returns Kakao's rules as published by the providers (see Limits).
+func DefaultLimits() Limits {
+	return Limits{
+		ContentRunes:                       1000,
+		ItemListContentRunes:               700,
+		Variables:                          40,
+		Buttons:                            5,
+		ButtonsWithQuickReplies:            2,
+		QuickReplies:                       10,
+		ButtonNameRunes:                    14,
+		URLRunes:                           500,
+		TitleRunes:                         50,
+		SubtitleRunes:                      50,
+		ExtraRunes:                         500,
+		AdRunes:                            80,
+		TemplateNameRunes:                  150,
+		HeaderRunes:                        16,
+		HighlightTitleRunes:                30,
+		HighlightTitleWithImageRunes:       21,
+		HighlightDescriptionRunes:          19,
+		HighlightDescriptionWithImageRunes: 13,
+		ItemsMin:                           2,
+		ItemsMax:                           10,
+		ItemTitleRunes:                     6,
+		ItemDescriptionRunes:               23,
+		SummaryTitleRunes:                  6,
+		SummaryDescriptionRunes:            14,
+		SMSBytes:                           90,
+		LMSRunes:                           2000,
+		LMSSubjectBytes:                    40,
+		SenderKeyLength:                    40,
+		TemplateCodeMin:                    5,
+		TemplateCodeMax:                    30,
+	}
+}
+
+// withDefaults returns l with every zero (or negative) field replaced by its default.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	fill := func(v *int, def int) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	fill(&l.ContentRunes, d.ContentRunes)
+	fill(&l.ItemListContentRunes, d.ItemListContentRunes)
+	fill(&l.Variables, d.Variables)
+	fill(&l.Buttons, d.Buttons)
+	fill(&l.ButtonsWithQuickReplies, d.ButtonsWithQuickReplies)
+	fill(&l.QuickReplies, d.QuickReplies)
+	fill(&l.ButtonNameRunes, d.ButtonNameRunes)
+	fill(&l.URLRunes, d.URLRunes)
+	fill(&l.TitleRunes, d.TitleRunes)
+	fill(&l.SubtitleRunes, d.SubtitleRunes)
+	fill(&l.ExtraRunes, d.ExtraRunes)
+	fill(&l.AdRunes, d.AdRunes)
+	fill(&l.TemplateNameRunes, d.TemplateNameRunes)
+	fill(&l.HeaderRunes, d.HeaderRunes)
+	fill(&l.HighlightTitleRunes, d.HighlightTitleRunes)
+	fill(&l.HighlightTitleWithImageRunes, d.HighlightTitleWithImageRunes)
+	fill(&l.HighlightDescriptionRunes, d.HighlightDescriptionRunes)
+	fill(&l.HighlightDescriptionWithImageRunes, d.HighlightDescriptionWithImageRunes)
+	fill(&l.ItemsMin, d.ItemsMin)
+	fill(&l.ItemsMax, d.ItemsMax)
+	fill(&l.ItemTitleRunes, d.ItemTitleRunes)
+	fill(&l.ItemDescriptionRunes, d.ItemDescriptionRunes)
+	fill(&l.SummaryTitleRunes, d.SummaryTitleRunes)
+	fill(&l.SummaryDescriptionRunes, d.SummaryDescriptionRunes)
+	fill(&l.SMSBytes, d.SMSBytes)
+	fill(&l.LMSRunes, d.LMSRunes)
+	fill(&l.LMSSubjectBytes, d.LMSSubjectBytes)
+	fill(&l.SenderKeyLength, d.SenderKeyLength)
+	fill(&l.TemplateCodeMin, d.TemplateCodeMin)
+	fill(&l.TemplateCodeMax, d.TemplateCodeMax)
+	return l
+}
+
+// ValidateTemplateCode checks a template code against the rule some vendors impose on codes
+// they register (Ssoda, Bizppurio): TemplateCodeMin–TemplateCodeMax characters (5–30 by
+// default) of A–Z, a–z, 0–9, '_' and '-'. Kakao itself does not require it of every vendor
+// (Lunasoft uses numeric template IDs), so Message.Prepare only requires a non-empty code;
+// vendor packages call this where their API demands it. The error is a *FieldError on
+// "template_code".
+func (l Limits) ValidateTemplateCode(code string) error {
+	l = l.withDefaults()
+	n := utf8.RuneCountInString(code)
+	switch {
+	case code == "":
+		return &FieldError{Field: "template_code", Reason: ReasonRequired}
+	case n < l.TemplateCodeMin:
+		return &FieldError{Field: "template_code", Reason: ReasonTooShort, Limit: l.TemplateCodeMin, Got: n}
+	case n > l.TemplateCodeMax:
+		return &FieldError{Field: "template_code", Reason: ReasonTooLong, Limit: l.TemplateCodeMax, Got: n}
+	}
+	for i := 0; i < len(code); i++ {
+		c := code[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return &FieldError{Field: "template_code", Reason: ReasonInvalid,
+				Detail: "only A-Z, a-z, 0-9, '_' and '-' are allowed"}
+		}
+	}
+	return nil
+}
+
+// ValidateTemplateCode checks code with the default limits (5–30 of [A-Za-z0-9_-]); see
+// Limits.ValidateTemplateCode.
+func ValidateTemplateCode(code string) error { return DefaultLimits().ValidateTemplateCode(code) }
+
+// runes counts the characters of s.
+func runes(s string) int { return utf8.RuneCountInString(s) }

@@ -1,0 +1,246 @@
+package alimtalk
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/kshop-dev/kshop/internal/phone"
+	"github.com/kshop-dev/kshop/internal/wire"
+)
+
+// Message is one AlimTalk to one recipient.
+//
+// Providers need either the final text (Ssoda, Lunasoft, Aligo, Bizppurio) or the variables
+// (NHN, Solapi); a Message may carry both. Prepare renders Text from the template when Text
+// is empty, checks it against the template when both are known, and checks Kakao's rules.
+type Message struct {
+	// To is the recipient's mobile number in any common form ("010-1234-5678",
+	// "+82 10 1234 5678"); Prepare normalizes it to digits.
+	To string
+	// SenderKey is the Kakao sender-profile key (40 characters); empty means the client's
+	// default.
+	SenderKey string
+	// TemplateCode is the approved template's code at the provider.
+	TemplateCode string
+	// Variables fill the template's #{name} placeholders (keys without #{ }).
+	Variables map[string]string
+	// Text is the final text. When empty and the template is known, Prepare renders it from
+	// the template and Variables.
+	Text string
+	// Title is the emphasis title of TEXT-emphasis templates. When empty and the template
+	// has a title, Prepare renders it from the template.
+	Title string
+	// Buttons are the message's buttons. When empty and the template has buttons, Prepare
+	// copies them from the template with variables in their links filled (Kakao rejects a
+	// message whose buttons differ from the template's: 3027; Lunasoft silently drops a
+	// message whose template has link buttons but whose request has none).
+	Buttons []Button
+	// Failover is the SMS/LMS sent when the AlimTalk cannot be delivered; nil for none.
+	Failover *Failover
+	// ScheduledAt reserves the send (zero = now). Prepare converts it to KST.
+	ScheduledAt time.Time
+	// Ref is the caller's correlation key, returned in Result.Ref and, where the provider
+	// takes a client key (Lunasoft custom_key), sent to it for reconciliation.
+	Ref string
+}
+
+// Validate checks m alone, without its template: the recipient, the text (which must then be
+// given, and must not hold unfilled #{…} placeholders), lengths, buttons and failover. It
+// returns nil or FieldErrors.
+func (m Message) Validate(lim Limits) error {
+	_, err := m.Prepare(nil, lim)
+	return err
+}
+
+// Prepare returns the message ready for a provider, or FieldErrors listing every problem:
+//
+//   - To is normalized to digits and must be a Korean mobile number (Kakao delivers to
+//     KakaoTalk accounts, which belong to mobile numbers; 050x, 070 and M2M numbers are
+//     refused). A bad number is a *FieldError on "to" wrapping a *PhoneError.
+//   - TemplateCode must be set; when tpl is given, it must equal tpl.Code and, if tpl
+//     reports a lifecycle state, tpl.CanSend must allow sending ("template_code",
+//     ReasonNotSendable, wrapping a *StateError).
+//   - Text is rendered from tpl when empty, or matched against tpl when given ("text",
+//     ReasonMismatch, wrapping a *MismatchError: Kakao 3016). Without tpl, Text is required
+//     and must not hold unfilled placeholders. Its length is at most Limits.ContentRunes
+//     (ItemListContentRunes for ITEM_LIST templates).
+//   - Title is rendered or matched like Text for TEXT-emphasis templates, refused for other
+//     templates, and at most Limits.TitleRunes.
+//   - Buttons are copied from tpl when empty (links rendered), or compared with tpl's by
+//     type and name ("buttons[i].name", ReasonMismatch: Kakao 3027), and checked for the
+//     link rules of their types.
+//   - Every variable missing from Text, Title and button links is listed once, in one
+//     *FieldError on "variables" wrapping a *MissingVariablesError.
+//   - Failover is resolved (see Failover.Resolve): content defaulted to Text, SMS or LMS
+//     chosen, sender number normalized.
+//   - SenderKey, when set, must be Limits.SenderKeyLength characters without spaces.
+//   - ScheduledAt is converted to KST.
+//
+// Prepare never modifies m (nor its slices, maps or Failover). On error the returned Message
+// is m unchanged.
+func (m Message) Prepare(tpl *Template, lim Limits) (Message, error) {
+	lim = lim.withDefaults()
+	out := m
+	var errs FieldErrors
+	var missing []string
+
+	if digits, fe := normalizeRecipient(m.To); fe != nil {
+		errs = append(errs, fe)
+	} else {
+		out.To = digits
+	}
+	if m.SenderKey != "" {
+		if n := runes(m.SenderKey); n != lim.SenderKeyLength || strings.IndexFunc(m.SenderKey, unicode.IsSpace) >= 0 {
+			errs = append(errs, &FieldError{Field: "sender_key", Reason: ReasonInvalid,
+				Detail: "must be " + strconv.Itoa(lim.SenderKeyLength) + " characters without spaces"})
+		}
+	}
+	if strings.TrimSpace(m.TemplateCode) == "" {
+		errs = append(errs, &FieldError{Field: "template_code", Reason: ReasonRequired})
+	}
+	if tpl != nil {
+		if tpl.Code != "" && m.TemplateCode != "" && tpl.Code != m.TemplateCode {
+			errs = append(errs, &FieldError{Field: "template_code", Reason: ReasonMismatch,
+				Detail: "the template given has code " + strconv.Quote(tpl.Code)})
+		}
+		if tpl.Inspection != "" {
+			if err := tpl.CanSend(); err != nil {
+				errs = append(errs, &FieldError{Field: "template_code", Reason: ReasonNotSendable, Err: err})
+			}
+		}
+	}
+
+	out.Text, missing, errs = prepareText(m, tpl, lim, missing, errs)
+	out.Title, missing, errs = prepareTitle(m, tpl, lim, missing, errs)
+	out.Buttons, missing, errs = prepareButtons(m, tpl, lim, missing, errs)
+
+	if len(missing) > 0 {
+		errs = append(errs, &FieldError{Field: "variables", Reason: ReasonMissingVariables,
+			Err: &MissingVariablesError{Names: missing}})
+	}
+	if m.Failover != nil {
+		f, ferrs := m.Failover.resolve(out.Text, lim, errs)
+		errs = ferrs
+		out.Failover = &f
+	}
+	if !m.ScheduledAt.IsZero() {
+		out.ScheduledAt = m.ScheduledAt.In(wire.KST)
+	}
+	if len(errs) > 0 {
+		return m, errs
+	}
+	return out, nil
+}
+
+// normalizeRecipient parses a recipient number and requires a mobile number.
+func normalizeRecipient(to string) (string, *FieldError) {
+	if strings.TrimSpace(to) == "" {
+		return "", &FieldError{Field: "to", Reason: ReasonRequired}
+	}
+	num, err := phone.Parse(to)
+	if err != nil {
+		return "", &FieldError{Field: "to", Reason: ReasonInvalid, Err: err}
+	}
+	if !num.IsMobile() {
+		return "", &FieldError{Field: "to", Reason: ReasonInvalid,
+			Detail: "AlimTalk goes to mobile numbers only; " + num.Masked() + " is a " + num.Kind().String() + " number"}
+	}
+	return num.Digits(), nil
+}
+
+func prepareText(m Message, tpl *Template, lim Limits, missing []string, errs FieldErrors) (string, []string, FieldErrors) {
+	text := m.Text
+	switch {
+	case text == "" && tpl != nil:
+		text, missing = renderPattern(tpl.Content, m.Variables, missing)
+	case text == "":
+		errs = append(errs, &FieldError{Field: "text", Reason: ReasonRequired,
+			Detail: "give the text, or the template and its variables"})
+	case tpl != nil:
+		if mm := matchPattern(tpl.Content, text); mm != nil {
+			mm.TemplateCode = tpl.Code
+			errs = append(errs, &FieldError{Field: "text", Reason: ReasonMismatch, Err: mm})
+		}
+	default:
+		if names := placeholderNames(text); len(names) > 0 {
+			errs = append(errs, &FieldError{Field: "text", Reason: ReasonMissingVariables,
+				Detail: "the text still holds placeholders", Err: &MissingVariablesError{Names: names}})
+		}
+	}
+	limit := lim.ContentRunes
+	if tpl != nil && tpl.Emphasis == EmphasisItemList {
+		limit = lim.ItemListContentRunes
+	}
+	if n := runes(text); n > limit {
+		errs = append(errs, &FieldError{Field: "text", Reason: ReasonTooLong, Limit: limit, Got: n})
+	}
+	return text, missing, errs
+}
+
+func prepareTitle(m Message, tpl *Template, lim Limits, missing []string, errs FieldErrors) (string, []string, FieldErrors) {
+	title := m.Title
+	if tpl != nil {
+		emphasized := tpl.Emphasis == EmphasisText
+		switch {
+		case !emphasized && title != "":
+			errs = append(errs, &FieldError{Field: "title", Reason: ReasonNotAllowed,
+				Detail: "the template has no TEXT emphasis"})
+		case emphasized && title == "":
+			title, missing = renderPattern(tpl.Title, m.Variables, missing)
+			if title == "" && len(missing) == 0 {
+				errs = append(errs, &FieldError{Field: "title", Reason: ReasonRequired,
+					Detail: "TEXT-emphasis templates need a title"})
+			}
+		case emphasized && tpl.Title != "":
+			if mm := matchPattern(tpl.Title, title); mm != nil {
+				mm.TemplateCode = tpl.Code
+				errs = append(errs, &FieldError{Field: "title", Reason: ReasonMismatch, Err: mm})
+			}
+		}
+	}
+	if n := runes(title); n > lim.TitleRunes {
+		errs = append(errs, &FieldError{Field: "title", Reason: ReasonTooLong, Limit: lim.TitleRunes, Got: n})
+	}
+	return title, missing, errs
+}
+
+func prepareButtons(m Message, tpl *Template, lim Limits, missing []string, errs FieldErrors) ([]Button, []string, FieldErrors) {
+	buttons := m.Buttons
+	switch {
+	case len(buttons) == 0 && tpl != nil && len(tpl.Buttons) > 0:
+		buttons = make([]Button, len(tpl.Buttons))
+		for i, b := range tpl.Buttons {
+			b.URLMobile, missing = renderPattern(b.URLMobile, m.Variables, missing)
+			b.URLPC, missing = renderPattern(b.URLPC, m.Variables, missing)
+			b.SchemeAndroid, missing = renderPattern(b.SchemeAndroid, m.Variables, missing)
+			b.SchemeIOS, missing = renderPattern(b.SchemeIOS, m.Variables, missing)
+			buttons[i] = b
+		}
+		if len(missing) > 0 {
+			// The links are incomplete; the missing-variables error says why, and checking
+			// the emptied links would only add noise.
+			return buttons, missing, errs
+		}
+	case tpl != nil:
+		if len(buttons) != len(tpl.Buttons) {
+			errs = append(errs, &FieldError{Field: "buttons", Reason: ReasonMismatch, Got: len(buttons),
+				Detail: "the template has " + strconv.Itoa(len(tpl.Buttons)) + " buttons"})
+		} else {
+			for i, b := range buttons {
+				want := tpl.Buttons[i]
+				p := "buttons[" + strconv.Itoa(i) + "]"
+				if b.Type != want.Type {
+					errs = append(errs, &FieldError{Field: p + ".type", Reason: ReasonMismatch,
+						Detail: "the template has " + string(want.Type)})
+				}
+				if b.Name != want.Name {
+					errs = append(errs, &FieldError{Field: p + ".name", Reason: ReasonMismatch,
+						Detail: "the template names it " + strconv.Quote(want.Name)})
+				}
+			}
+		}
+	}
+	return buttons, missing, validateButtonList(buttons, false, lim, errs)
+}

@@ -45,11 +45,8 @@ func (s *Server) validateOrder(it items) *apiErr {
 	if e := s.lengths(it, orderRules, "recTel", "recMob"); e != nil {
 		return e
 	}
-	switch rt := it.get("reqType"); {
-	case rt == "":
-		return missing("ERR-111", "신청구분", "reqType")
-	case rt != "1" && rt != "2":
-		return &apiErr{"ERR-123", "데이터 오류-신청구분(reqType) 값이 유효하지 않습니다."}
+	if e := checkReqType(it); e != nil {
+		return e
 	}
 	office := it.get("officeSer")
 	if office == "" {
@@ -202,11 +199,8 @@ func (s *Server) getResInfo(w http.ResponseWriter, it items) *apiErr {
 	if e := s.checkCustomer(it, &apiErr{"ERR-223", "계약소포를 사용하는 고객번호(custNo)가 아닙니다."}); e != nil {
 		return e
 	}
-	switch rt := it.get("reqType"); {
-	case rt == "":
-		return missing("ERR-111", "신청구분", "reqType")
-	case rt != "1" && rt != "2":
-		return &apiErr{"ERR-123", "데이터 오류-신청구분(reqType) 값이 유효하지 않습니다."}
+	if e := checkReqType(it); e != nil {
+		return e
 	}
 	if it.get("orderNo") == "" {
 		return missing("ERR-511", "주문번호", "orderNo")
@@ -234,21 +228,16 @@ func (s *Server) getResInfo(w http.ResponseWriter, it items) *apiErr {
 	for i, o := range hits {
 		d.open("resInfo")
 		d.leaf("reqNo", o.ReqNo)
+		resNo, resDate, vTel := o.ResNo, o.ResDate.In(kst).Format("20060102150405"), vtel[i]
 		if hidden[i] { // after a cancel, resNo, resDate and vTelNo are null
-			d.leaf("resNo", "")
-			d.leaf("regiNo", o.RegiNo)
-			d.leaf("regiPoNm", pono[i])
-			d.leaf("resDate", "")
-			d.leaf("price", strconv.FormatInt(o.Price, 10))
-			d.leaf("vTelNo", "")
-		} else {
-			d.leaf("resNo", o.ResNo)
-			d.leaf("regiNo", o.RegiNo)
-			d.leaf("regiPoNm", pono[i])
-			d.leaf("resDate", o.ResDate.In(kst).Format("20060102150405"))
-			d.leaf("price", strconv.FormatInt(o.Price, 10))
-			d.leaf("vTelNo", vtel[i])
+			resNo, resDate, vTel = "", "", ""
 		}
+		d.leaf("resNo", resNo)
+		d.leaf("regiNo", o.RegiNo)
+		d.leaf("regiPoNm", pono[i])
+		d.leaf("resDate", resDate)
+		d.leaf("price", strconv.FormatInt(o.Price, 10))
+		d.leaf("vTelNo", vTel)
 		d.leaf("treatStusCd", o.Status.Code())
 		d.close("resInfo")
 	}
@@ -263,11 +252,8 @@ func (s *Server) cancel(w http.ResponseWriter, it items) *apiErr {
 	if e := s.checkCustomer(it, &apiErr{"ERR-223", "계약소포를 사용하는 고객번호(custNo)가 아닙니다."}); e != nil {
 		return e
 	}
-	switch rt := it.get("reqType"); {
-	case rt == "":
-		return missing("ERR-111", "신청구분", "reqType")
-	case rt != "1" && rt != "2":
-		return &apiErr{"ERR-123", "데이터 오류-신청구분(reqType) 값이 유효하지 않습니다."}
+	if e := checkReqType(it); e != nil {
+		return e
 	}
 	if it.get("apprNo") != s.opts.ApprovalNo {
 		return &apiErr{"ERR-123", "승인번호(apprNo)가 일치하지 않습니다."}
@@ -343,4 +329,15 @@ func maskName(name string) string {
 		return string(r[0]) + "*"
 	}
 	return string(r[0]) + strings.Repeat("*", len(r)-2) + string(r[len(r)-1])
+}
+
+// checkReqType answers a missing or invalid reqType as the service does.
+func checkReqType(it items) *apiErr {
+	switch rt := it.get("reqType"); {
+	case rt == "":
+		return missing("ERR-111", "신청구분", "reqType")
+	case rt != "1" && rt != "2":
+		return &apiErr{"ERR-123", "데이터 오류-신청구분(reqType) 값이 유효하지 않습니다."}
+	}
+	return nil
 }

@@ -1,0 +1,333 @@
+package ssoda
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/kshop-dev/kshop/alimtalk"
+	"github.com/kshop-dev/kshop/internal/kerr"
+	"github.com/kshop-dev/kshop/internal/transport"
+)
+
+// ErrOutcomeUnknown is wrapped by every error of a send (or cancel) that may or may not have
+// been carried out: a timeout, a reset, a 5xx or an unreadable answer after the request was
+// written. It is the same value as kshop.ErrOutcomeUnknown and alimtalk.ErrOutcomeUnknown. Do
+// not send again: find the message's fate with Client.Reconcile.
+var ErrOutcomeUnknown = kerr.ErrOutcomeUnknown
+
+// ErrNotSent is wrapped by errors of calls that certainly never reached Ssoda (every attempt
+// failed before the request was written): sending again is safe.
+var ErrNotSent = transport.ErrNotSent
+
+// ErrInvalid is matched by every validation error this package returns before any I/O
+// (*ValidationError, and alimtalk's FieldErrors). It is alimtalk.ErrInvalid.
+var ErrInvalid = alimtalk.ErrInvalid
+
+// Sentinels for errors.Is; the typed errors carry the details.
+var (
+	// ErrUnauthorized means Ssoda refused the API key or the token key: HTTP 401 or 403, or
+	// an answer whose message speaks of the api key or the token (see APIError for the
+	// heuristic). An IP refusal is ErrIPNotAllowed instead.
+	ErrUnauthorized = errors.New("ssoda: API key or token key refused")
+	// ErrIPNotAllowed means this server's IP address is not registered for the token (Ssoda
+	// console: API 연동 안내 > API 토큰 관리). errors.As with *IPNotAllowedError gives the
+	// address Ssoda saw.
+	ErrIPNotAllowed = errors.New("ssoda: server IP not registered for the token")
+	// ErrUnexpectedResponse is matched by *ResponseError: an answer that is not Ssoda's JSON
+	// (an HTML error page, an empty body, truncated JSON).
+	ErrUnexpectedResponse = errors.New("ssoda: unexpected answer")
+	// ErrPagingStalled is yielded by the All… iterators when the server answers the same page
+	// twice (it ignores the page parameter): the listing would never end.
+	ErrPagingStalled = errors.New("ssoda: the server repeated a page; listing stopped")
+	// ErrSenderNumber is matched by *SenderNumberError: a failover sender number that is not
+	// registered, not yet approved, or blocked.
+	ErrSenderNumber = errors.New("ssoda: sender number not usable")
+)
+
+// maxErrorBody caps the raw body kept in errors.
+const maxErrorBody = 4 << 10
+
+// APIError is an answer in which Ssoda refused a call: an HTTP status other than 2xx, or an
+// HTTP 200 whose "code" is not "200". It implements kshop.APIError.
+//
+// It matches ErrUnauthorized on HTTP 401/403, on result codes "401"/"403", and on messages
+// that name the API key or the token together with a refusal ("유효하지 않은", "invalid",
+// "없는", "만료", …); Ssoda publishes no code table, so this heuristic is inferred from
+// callers. It matches ErrIPNotAllowed (through an *IPNotAllowedError in its chain) when the
+// message says the sending server's IP is not registered, as in
+// "token에 등록되지 않은 발송서버 ip입니다. (1.2.3.4)". When the request was a send whose outcome
+// is unknown (a 5xx after the request was written), it also wraps ErrOutcomeUnknown.
+type APIError struct {
+	// Endpoint is the path called ("/kakao/send/alimtalk").
+	Endpoint string
+	// HTTPStatus is the HTTP status of the answer.
+	HTTPStatus int
+	// ResultCode is Ssoda's "code" as text ("" when the answer had none).
+	ResultCode string
+	// Message is Ssoda's "error" (or "message") text, with secrets redacted and phone numbers
+	// masked.
+	Message string
+	// Body is the answer's body, at most 4 KiB, with secrets redacted and phone numbers
+	// masked. It is never printed by Error.
+	Body []byte
+
+	ip             *IPNotAllowedError
+	unauthorized   bool
+	outcomeUnknown bool
+}
+
+// Error describes the refusal without secrets or phone numbers.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("ssoda: ")
+	b.WriteString(e.Endpoint)
+	b.WriteString(": HTTP ")
+	b.WriteString(strconv.Itoa(e.HTTPStatus))
+	if e.ResultCode != "" {
+		b.WriteString(", code ")
+		b.WriteString(e.ResultCode)
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.outcomeUnknown {
+		b.WriteString("; ")
+		b.WriteString(kerr.ErrOutcomeUnknown.Error())
+	}
+	return b.String()
+}
+
+// HTTPStatusCode returns the HTTP status.
+func (e *APIError) HTTPStatusCode() int { return e.HTTPStatus }
+
+// Code returns Ssoda's result code.
+func (e *APIError) Code() string { return e.ResultCode }
+
+// Retryable reports whether the same call may succeed later and is safe to repeat: HTTP 429,
+// or a 5xx of a call that cannot have been carried out twice. Refusals of credentials, IP,
+// templates and content are not retryable, nor is anything whose outcome is unknown.
+func (e *APIError) Retryable() bool {
+	if e.outcomeUnknown || e.unauthorized || e.ip != nil {
+		return false
+	}
+	return e.HTTPStatus == http.StatusTooManyRequests || e.HTTPStatus >= 500 && e.HTTPStatus != http.StatusNotImplemented
+}
+
+// OutcomeUnknown reports whether the call may have been carried out.
+func (e *APIError) OutcomeUnknown() bool { return e.outcomeUnknown }
+
+// Unwrap exposes *IPNotAllowedError, ErrUnauthorized and ErrOutcomeUnknown as they apply.
+func (e *APIError) Unwrap() []error {
+	var errs []error
+	if e.ip != nil {
+		errs = append(errs, e.ip)
+	}
+	if e.unauthorized {
+		errs = append(errs, ErrUnauthorized)
+	}
+	if e.outcomeUnknown {
+		errs = append(errs, kerr.ErrOutcomeUnknown)
+	}
+	return errs
+}
+
+// IPNotAllowedError says that Ssoda refused the call because the server's IP address is not
+// registered for the token. It is found in an *APIError's chain.
+type IPNotAllowedError struct {
+	// IP is the address Ssoda saw, as it wrote it ("" when the message did not say). Register
+	// exactly this address: behind NAT or a proxy it differs from the machine's own.
+	IP string
+}
+
+// Error says what to do.
+func (e *IPNotAllowedError) Error() string {
+	ip := e.IP
+	if ip == "" {
+		ip = "unknown"
+	}
+	return "ssoda: this server's IP (" + ip + ") is not registered for the token; add it in the Ssoda console under API 토큰 관리"
+}
+
+// Is makes errors.Is(err, ErrIPNotAllowed) true.
+func (e *IPNotAllowedError) Is(target error) bool { return target == ErrIPNotAllowed }
+
+// ResponseError is an answer that is not Ssoda's JSON: an HTML page from a proxy or firewall,
+// an empty body, truncated or malformed JSON. It implements kshop.APIError with an empty Code.
+// For a send it wraps ErrOutcomeUnknown when the answer was a 2xx: something took the request,
+// and it may have been Ssoda.
+type ResponseError struct {
+	// Endpoint is the path called.
+	Endpoint string
+	// HTTPStatus is the HTTP status of the answer.
+	HTTPStatus int
+	// ContentType is the answer's Content-Type header.
+	ContentType string
+	// Reason says what is wrong ("not JSON", "empty body", "malformed result code", …).
+	Reason string
+	// Body is the answer's body, at most 4 KiB, redacted. It is never printed by Error.
+	Body []byte
+
+	outcomeUnknown bool
+}
+
+// Error describes the answer without its body.
+func (e *ResponseError) Error() string {
+	s := fmt.Sprintf("ssoda: %s: unexpected answer (HTTP %d", e.Endpoint, e.HTTPStatus)
+	if e.ContentType != "" {
+		s += ", " + e.ContentType
+	}
+	s += "): " + e.Reason
+	if e.outcomeUnknown {
+		s += "; " + kerr.ErrOutcomeUnknown.Error()
+	}
+	return s
+}
+
+// HTTPStatusCode returns the HTTP status.
+func (e *ResponseError) HTTPStatusCode() int { return e.HTTPStatus }
+
+// Code returns "": the answer carried no result code.
+func (e *ResponseError) Code() string { return "" }
+
+// Retryable reports whether repeating may help and is safe: a 5xx or 429 of a call whose
+// outcome is known not to have happened.
+func (e *ResponseError) Retryable() bool {
+	return !e.outcomeUnknown && (e.HTTPStatus >= 500 || e.HTTPStatus == http.StatusTooManyRequests)
+}
+
+// OutcomeUnknown reports whether the call may have been carried out.
+func (e *ResponseError) OutcomeUnknown() bool { return e.outcomeUnknown }
+
+// Unwrap exposes ErrUnexpectedResponse and, when it applies, ErrOutcomeUnknown.
+func (e *ResponseError) Unwrap() []error {
+	if e.outcomeUnknown {
+		return []error{ErrUnexpectedResponse, kerr.ErrOutcomeUnknown}
+	}
+	return []error{ErrUnexpectedResponse}
+}
+
+// ValidationError is bad input found before anything was sent. It names the call, the field
+// and the reason; it never holds the field's value. errors.Is(err, ErrInvalid) is true.
+type ValidationError struct {
+	// Call is the method ("Templates.Add", "History.AlimTalk").
+	Call string
+	// Field is the request field (or option) at fault.
+	Field string
+	// Reason says what is wrong.
+	Reason string
+	// Err is an underlying typed error (alimtalk.FieldErrors for templates, a phone error).
+	Err error
+}
+
+// Error returns "ssoda: <call>: <field>: <reason>[: <err>]".
+func (e *ValidationError) Error() string {
+	s := "ssoda: "
+	if e.Call != "" {
+		s += e.Call + ": "
+	}
+	s += e.Field + ": " + e.Reason
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Unwrap returns the underlying error.
+func (e *ValidationError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrInvalid) true.
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
+
+func invalid(call, field, reason string) *ValidationError {
+	return &ValidationError{Call: call, Field: field, Reason: reason}
+}
+
+// SenderNumberProblem says why a sender number cannot be used.
+type SenderNumberProblem int
+
+// Sender-number problems.
+const (
+	// SenderNotRegistered: the number is not in the account's sender numbers (문자서비스 >
+	// 발신번호관리).
+	SenderNotRegistered SenderNumberProblem = iota + 1
+	// SenderNotConfirmed: registered but not yet approved (no confirm date; landlines wait
+	// for Ssoda to check the documents).
+	SenderNotConfirmed
+	// SenderBlocked: the number has a blocked date.
+	SenderBlocked
+)
+
+// String describes the problem.
+func (p SenderNumberProblem) String() string {
+	switch p {
+	case SenderNotRegistered:
+		return "not registered"
+	case SenderNotConfirmed:
+		return "not approved yet"
+	case SenderBlocked:
+		return "blocked"
+	default:
+		return "unusable"
+	}
+}
+
+// SenderNumberError says that a sender number cannot send the failover SMS/LMS.
+type SenderNumberError struct {
+	// Masked is the number, masked (02-***-4567).
+	Masked string
+	// Problem says why.
+	Problem SenderNumberProblem
+}
+
+// Error names the masked number and the problem.
+func (e *SenderNumberError) Error() string {
+	return "ssoda: sender number " + e.Masked + " is " + e.Problem.String() +
+		" (Ssoda console: 문자서비스 > 발신번호관리)"
+}
+
+// Is makes errors.Is(err, ErrSenderNumber) true.
+func (e *SenderNumberError) Is(target error) bool { return target == ErrSenderNumber }
+
+// ipMessage finds Ssoda's IP refusal: "token에 등록되지 않은 발송서버 ip입니다. (1.2.3.4)".
+var (
+	ipMessage   = regexp.MustCompile(`(?i)(발송\s*서버\s*ip|서버\s*ip|server\s*ip|ip\s*address|아이피|\bip\b[^()]*(등록|허용|allow|regist))`)
+	ipRefusal   = regexp.MustCompile(`(?i)(등록되지|등록 되지|미등록|허용되지|허용 되지|not\s+(registered|allowed|whitelisted|permitted)|denied)`)
+	ipInParens  = regexp.MustCompile(`[0-9A-Fa-f:.]{3,45}`)
+	keyMention  = regexp.MustCompile(`(?i)(api[\s_-]*key|api\s*키|x-api-key|token[\s_-]*key|토큰|token|인증\s*키|인증키|apikey)`)
+	keyRefusal  = regexp.MustCompile(`(?i)(유효하지|유효 하지|잘못된|올바르지|없는|존재하지|일치하지|만료|invalid|incorrect|wrong|expired|unknown|not\s+found|missing|required|필수|unauthori[sz]ed|forbidden|denied)`)
+	authCodeSet = map[string]bool{"401": true, "403": true}
+)
+
+// classify decides whether a refusal is about the IP allow-list or the credentials. msg is
+// the raw (unredacted) message: the IP must be read before redaction.
+func classify(status int, code, msg string) (ip *IPNotAllowedError, unauthorized bool) {
+	if msg != "" && ipMessage.MatchString(msg) && ipRefusal.MatchString(msg) {
+		return &IPNotAllowedError{IP: extractIP(msg)}, false
+	}
+	if status == http.StatusUnauthorized || status == http.StatusForbidden || authCodeSet[code] {
+		return nil, true
+	}
+	if msg != "" && keyMention.MatchString(msg) && keyRefusal.MatchString(msg) {
+		return nil, true
+	}
+	return nil, false
+}
+
+// extractIP returns the last valid IP address in msg (Ssoda puts it in parentheses at the
+// end), or "".
+func extractIP(msg string) string {
+	found := ""
+	for _, cand := range ipInParens.FindAllString(msg, -1) {
+		cand = strings.Trim(cand, ".:")
+		if ip := net.ParseIP(cand); ip != nil && strings.ContainsAny(cand, ".:") {
+			found = ip.String()
+		}
+	}
+	return found
+}

@@ -1,0 +1,401 @@
+package ssoda
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"iter"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/kshop-dev/kshop/alimtalk"
+	"github.com/kshop-dev/kshop/internal/transport"
+)
+
+// MaxReviewCommentRunes is the longest review-request comment (kapi: 500).
+const MaxReviewCommentRunes = 500
+
+// DefaultTemplatePageSize is the template page size asked for when none is given (what the
+// working caller asks for).
+const DefaultTemplatePageSize = 100
+
+// AddTemplateRequest registers a template.
+type AddTemplateRequest struct {
+	// SenderKey is the sender profile; empty means Credentials.SenderKey.
+	SenderKey string
+	// Template is the template to register. Its TemplateState is ignored.
+	Template alimtalk.Template
+}
+
+// Add registers a template for review: POST /kakao/template/add (confirmed; camelCase body:
+// senderKey, templateCode, templateName, templateMessageType, templateEmphasizeType,
+// templateContent, templateExtra, templateAd, templateTitle, templateSubtitle, categoryCode,
+// buttons [{name, linkType, linkMo, linkPc}]; the image, item-list, quick-reply, app-link and
+// security fields use kapi's names, inferred).
+//
+// The template is checked before anything is sent: Kakao's rules (alimtalk.Template.Validate
+// with the client's Limits), Ssoda's code rule (5–30 of [A-Za-z0-9_-]), and a name and a
+// category code, which Ssoda's console requires. The error is then a *ValidationError whose
+// Err is alimtalk.FieldErrors listing every problem.
+//
+// A new template is in REG (registered, not submitted): call RequestReview next. The returned
+// state is the answer's when it has one, else REG.
+func (s *TemplatesService) Add(ctx context.Context, req AddTemplateRequest) (*TemplateInfo, error) {
+	const call = "Templates.Add"
+	key, err := s.c.senderKey(call, req.SenderKey)
+	if err != nil {
+		return nil, err
+	}
+	t := req.Template
+	t.TemplateState = alimtalk.TemplateState{}
+	if err := s.c.validateTemplate(&t); err != nil {
+		return nil, &ValidationError{Call: call, Field: "Template", Reason: "breaks Kakao's or Ssoda's rules", Err: err}
+	}
+	a, err := s.c.post(ctx, s.c.s.paths.TemplateAdd, transport.NonIdempotent, s.c.templateBody(key, &t))
+	if err != nil {
+		return nil, err
+	}
+	return ackTemplate(a, key, t, alimtalk.InspectionRegistered), nil
+}
+
+// validateTemplate runs alimtalk's rules plus Ssoda's code rule and required fields.
+func (c *Client) validateTemplate(t *alimtalk.Template) error {
+	var errs alimtalk.FieldErrors
+	if err := c.limits.ValidateTemplateCode(t.Code); err != nil {
+		if fe, ok := err.(*alimtalk.FieldError); ok {
+			errs = append(errs, fe)
+		}
+	}
+	if strings.TrimSpace(t.Name) == "" {
+		errs = append(errs, &alimtalk.FieldError{Field: "name", Reason: alimtalk.ReasonRequired})
+	}
+	if t.CategoryCode == "" {
+		errs = append(errs, &alimtalk.FieldError{Field: "category_code", Reason: alimtalk.ReasonRequired,
+			Detail: "6 digits; Templates.Categories lists them"})
+	}
+	if err := t.Validate(c.limits); err != nil {
+		if fes, ok := err.(alimtalk.FieldErrors); ok {
+			errs = append(errs, fes...)
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return errs
+}
+
+// ackTemplate builds the result of an add or review request: the template from the answer
+// when it holds one, else the request's template in the state the call implies.
+func ackTemplate(a *answer, key string, t alimtalk.Template, implied alimtalk.InspectionStatus) *TemplateInfo {
+	if raw, ok := findTemplateObject(json.RawMessage(a.raw), t.Code, 0); ok {
+		if info, ok := decodeTemplate(raw); ok {
+			if info.Template.Content == "" {
+				st := info.Template.TemplateState
+				info.Template = t
+				info.Template.TemplateState = st
+			}
+			if info.Template.Inspection == "" {
+				info.Template.Inspection = implied
+			}
+			if info.SenderKey == "" {
+				info.SenderKey = key
+			}
+			return &info
+		}
+	}
+	t.TemplateState = alimtalk.TemplateState{Inspection: implied}
+	return &TemplateInfo{SenderKey: key, Template: t, Raw: json.RawMessage(a.raw)}
+}
+
+// TemplateRef names one template.
+type TemplateRef struct {
+	// SenderKey is the sender profile; empty means Credentials.SenderKey.
+	SenderKey string
+	// Code is the template code.
+	Code string
+}
+
+// ReviewRequest asks Kakao to review a registered template.
+type ReviewRequest struct {
+	// SenderKey is the sender profile; empty means Credentials.SenderKey.
+	SenderKey string
+	// Code is the template code.
+	Code string
+	// Comment is an optional note to the reviewer (at most 500 characters).
+	Comment string
+}
+
+// RequestReview submits a registered (REG) template to Kakao's review: POST
+// /kakao/template/request (confirmed: senderKey, templateCode, comment ≤ 500). The template
+// moves to REQ; Kakao answers in about two business days with APR or REJ (see Detail). The
+// returned state is the answer's when it has one, else REQ.
+func (s *TemplatesService) RequestReview(ctx context.Context, req ReviewRequest) (*TemplateInfo, error) {
+	const call = "Templates.RequestReview"
+	key, err := s.c.senderKey(call, req.SenderKey)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.c.checkCode(call, req.Code); err != nil {
+		return nil, err
+	}
+	if n := utf8.RuneCountInString(req.Comment); n > MaxReviewCommentRunes {
+		return nil, invalid(call, "Comment", "at most 500 characters (got "+strconv.Itoa(n)+")")
+	}
+	o := s.c.newBody(3)
+	o.str("senderKey", key)
+	o.str("templateCode", req.Code)
+	o.optStr("comment", req.Comment)
+	a, err := s.c.post(ctx, s.c.s.paths.TemplateRequest, transport.NonIdempotent, o)
+	if err != nil {
+		return nil, err
+	}
+	return ackTemplate(a, key, alimtalk.Template{Code: req.Code}, alimtalk.InspectionRequested), nil
+}
+
+func (c *Client) checkCode(call, code string) error {
+	if err := c.limits.ValidateTemplateCode(code); err != nil {
+		return &ValidationError{Call: call, Field: "Code", Reason: "not a valid Ssoda template code", Err: err}
+	}
+	return nil
+}
+
+// Detail reads one template: POST /kakao/template/detail (confirmed request: senderKey,
+// templateCode; the answer's field names are not published and are decoded permissively,
+// kapi's names first). It is read-only, hence Idempotent (retried) although it is a POST.
+func (s *TemplatesService) Detail(ctx context.Context, ref TemplateRef) (*TemplateInfo, error) {
+	const call = "Templates.Detail"
+	key, err := s.c.senderKey(call, ref.SenderKey)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.c.checkCode(call, ref.Code); err != nil {
+		return nil, err
+	}
+	o := s.c.newBody(2)
+	o.str("senderKey", key)
+	o.str("templateCode", ref.Code)
+	a, err := s.c.post(ctx, s.c.s.paths.TemplateDetail, transport.Idempotent, o)
+	if err != nil {
+		return nil, err
+	}
+	raw, ok := findTemplateObject(json.RawMessage(a.raw), ref.Code, 0)
+	if !ok {
+		return nil, &ResponseError{Endpoint: s.c.s.paths.TemplateDetail, HTTPStatus: a.status,
+			Reason: "the answer holds no template with the code asked for", Body: []byte(s.c.tr.Redactor().Text(string(capBody(a.raw))))}
+	}
+	info, _ := decodeTemplate(raw)
+	if info.SenderKey == "" {
+		info.SenderKey = key
+	}
+	return &info, nil
+}
+
+// TemplateListRequest pages through a sender profile's templates.
+type TemplateListRequest struct {
+	// SenderKey is the sender profile; empty means Credentials.SenderKey.
+	SenderKey string
+	// Page is the 1-based page (default 1); All ignores it.
+	Page int
+	// Count is the page size, 1–1000 (default 100).
+	Count int
+	// Extra adds body fields (kapi also takes templateStatus, keyword, startDate, endDate;
+	// unconfirmed at Ssoda).
+	Extra map[string]any
+}
+
+// TemplatePage is one page of templates.
+type TemplatePage struct {
+	// Templates are the page's templates.
+	Templates []TemplateInfo
+	// Page and Count are what was asked.
+	Page, Count int
+	// Total is the number of templates when the answer says, else -1.
+	Total int
+	// Raw is the whole answer.
+	Raw json.RawMessage
+}
+
+// List reads one page of templates: POST /kakao/template/list (confirmed request: senderKey,
+// page and count as strings; where the answer keeps the rows is not published, so list,
+// templates, result and data are tried, at the top and inside content). Idempotent.
+func (s *TemplatesService) List(ctx context.Context, req TemplateListRequest) (*TemplatePage, error) {
+	const call = "Templates.List"
+	key, err := s.c.senderKey(call, req.SenderKey)
+	if err != nil {
+		return nil, err
+	}
+	page, count := req.Page, req.Count
+	if page == 0 {
+		page = 1
+	}
+	if count == 0 {
+		count = DefaultTemplatePageSize
+	}
+	if page < 1 {
+		return nil, invalid(call, "Page", "must be 1 or more")
+	}
+	if count < 1 || count > MaxListLimit {
+		return nil, invalid(call, "Count", "must be 1 to 1000")
+	}
+	o := s.c.newBody(3)
+	o.str("senderKey", key)
+	o.str("page", strconv.Itoa(page))
+	o.str("count", strconv.Itoa(count))
+	if err := o.extra(call, req.Extra); err != nil {
+		return nil, err
+	}
+	a, err := s.c.post(ctx, s.c.s.paths.TemplateList, transport.Idempotent, o)
+	if err != nil {
+		return nil, err
+	}
+	rows, _ := findRows(a, "list", "templates", "templateList", "template", "result", "data")
+	out := &TemplatePage{Page: page, Count: count, Total: total(a), Raw: json.RawMessage(a.raw)}
+	for _, raw := range rows {
+		if info, ok := decodeTemplate(raw); ok && info.Template.Code != "" {
+			if info.SenderKey == "" {
+				info.SenderKey = key
+			}
+			out.Templates = append(out.Templates, info)
+		}
+	}
+	return out, nil
+}
+
+// All iterates over every template page by page (stopping at the first page shorter than
+// Count; ErrPagingStalled if Ssoda repeats a page).
+func (s *TemplatesService) All(ctx context.Context, req TemplateListRequest) iter.Seq2[TemplateInfo, error] {
+	count := req.Count
+	if count == 0 {
+		count = DefaultTemplatePageSize
+	}
+	return paginate(ctx, count, func(ctx context.Context, page int) ([]TemplateInfo, error) {
+		r := req
+		r.Page = page
+		p, err := s.List(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		return p.Templates, nil
+	}, func(t TemplateInfo) string { return string(t.Raw) })
+}
+
+// Load reads every template of a sender profile (All, plus Detail for those the list shows
+// without their content) into an alimtalk.TemplateSet for WithTemplates, so Send can render
+// messages from variables and catch a text that would not match (Kakao 3016) before sending.
+func (s *TemplatesService) Load(ctx context.Context, req TemplateListRequest) (alimtalk.TemplateSet, error) {
+	set := alimtalk.TemplateSet{}
+	for info, err := range s.All(ctx, req) {
+		if err != nil {
+			return nil, err
+		}
+		if info.Template.Content == "" {
+			d, err := s.Detail(ctx, TemplateRef{SenderKey: info.SenderKey, Code: info.Template.Code})
+			if err != nil {
+				return nil, err
+			}
+			info = *d
+		}
+		t := info.Template
+		set[t.Code] = &t
+	}
+	return set, nil
+}
+
+// CodeCheck is the answer of CheckCode.
+type CodeCheck struct {
+	// Code is the code checked.
+	Code string
+	// Available is true when the code can be used for a new template.
+	Available bool
+	// Message is Ssoda's text, if any.
+	Message string
+	// Raw is the whole answer.
+	Raw json.RawMessage
+}
+
+// duplicateMessage recognizes a refusal that means "this code is taken".
+var duplicateMessage = regexp.MustCompile(`(?i)(중복|이미|사용\s*중|존재하는|exist|duplicat|already|in use|taken)`)
+
+// CheckCode asks whether a template code is free: POST /kakao/template/codeCheck (confirmed
+// request: senderKey, templateCode). The code is first checked against the 5–30
+// [A-Za-z0-9_-] rule. The answer's meaning is inferred: a success, or an explicit
+// available/duplicate flag, means free; a refusal that says the code exists or is a duplicate
+// means taken (Available false, no error); other refusals are errors. Idempotent.
+func (s *TemplatesService) CheckCode(ctx context.Context, ref TemplateRef) (*CodeCheck, error) {
+	const call = "Templates.CheckCode"
+	key, err := s.c.senderKey(call, ref.SenderKey)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.c.checkCode(call, ref.Code); err != nil {
+		return nil, err
+	}
+	o := s.c.newBody(2)
+	o.str("senderKey", key)
+	o.str("templateCode", ref.Code)
+	a, err := s.c.post(ctx, s.c.s.paths.TemplateCodeCheck, transport.Idempotent, o)
+	if err != nil {
+		var ae *APIError
+		if errors.As(err, &ae) && ae.ip == nil && !ae.unauthorized && ae.HTTPStatus < 500 && duplicateMessage.MatchString(ae.Message) {
+			return &CodeCheck{Code: ref.Code, Available: false, Message: ae.Message, Raw: ae.Body}, nil
+		}
+		return nil, err
+	}
+	res := &CodeCheck{Code: ref.Code, Available: true, Raw: json.RawMessage(a.raw)}
+	for _, obj := range []jsonObject{a.contentObject(), a.root} {
+		if v, set := obj.flag("available", "isAvailable", "usable", "isUsable", "possible"); set {
+			res.Available = v
+			break
+		}
+		if v, set := obj.flag("duplicate", "isDuplicate", "duplicated", "exist", "exists", "isExist"); set {
+			res.Available = !v
+			break
+		}
+	}
+	res.Message = a.contentObject().str("message", "msg")
+	if res.Message == "" {
+		res.Message = a.root.str("message", "msg")
+	}
+	return res, nil
+}
+
+// TemplateCategory is one of Kakao's template categories.
+type TemplateCategory struct {
+	// Code is the 6-digit category code for alimtalk.Template.CategoryCode.
+	Code string
+	// Name and GroupName describe it ("주문/예약" in group "거래").
+	Name, GroupName string
+	// Inclusion and Exclusion say what belongs in it and what does not.
+	Inclusion, Exclusion string
+}
+
+// Categories lists Kakao's template categories: POST /kakao/template/category/all
+// (confirmed; items {code, name, groupName, inclusion (or Inclusion), exclusion} under
+// category, at the top or inside content). Idempotent.
+func (s *TemplatesService) Categories(ctx context.Context) ([]TemplateCategory, error) {
+	a, err := s.c.post(ctx, s.c.s.paths.TemplateCategories, transport.Idempotent, s.c.newBody(0))
+	if err != nil {
+		return nil, err
+	}
+	rows, _ := findRows(a, "category", "categories", "list", "data")
+	out := make([]TemplateCategory, 0, len(rows))
+	for _, raw := range rows {
+		o, ok := parseObject(raw)
+		if !ok {
+			continue
+		}
+		c := TemplateCategory{
+			Code:      o.str("code", "categoryCode"),
+			Name:      o.str("name", "categoryName"),
+			GroupName: o.str("groupName", "group_name"),
+			Inclusion: o.str("inclusion", "Inclusion"),
+			Exclusion: o.str("exclusion", "Exclusion"),
+		}
+		if c.Code != "" {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}

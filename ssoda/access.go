@@ -3,6 +3,7 @@ package ssoda
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/kshop-dev/kshop/internal/transport"
@@ -68,7 +69,8 @@ func (r *AccessReport) String() string {
 	switch {
 	case r.OK():
 		if r.Points != nil && r.Points.Known {
-			b.WriteString("; remaining points known")
+			b.WriteString("; remaining points ")
+			b.WriteString(strconv.FormatFloat(r.Points.Amount, 'f', -1, 64))
 		}
 	case r.ServerIP == AccessRefused:
 		b.WriteString(". Register this server's IP for the token in the Ssoda console (API 연동 안내 > API 토큰 관리);" +

@@ -26,6 +26,7 @@ func TestCheckAccessOnTheFake(t *testing.T) {
 		require.NotNil(t, rep.Points)
 		assert.InDelta(t, 1234.5, rep.Points.Amount, 0.001)
 		assert.Equal(t, "content.amount", rep.Points.Field)
+		assert.Equal(t, "ssoda access: API key ok, token key ok, server IP ok; remaining points 1234.5", rep.String())
 		assert.Equal(t, 1, srv.Requests(srv.Paths().RemainingPoints))
 	})
 	t.Run("IP not registered", func(t *testing.T) {

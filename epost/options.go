@@ -32,13 +32,7 @@ type Option func(*settings) error
 type settings struct {
 	baseURL, publicTraceURL, bizTraceURL string
 	allowHTTP                            []string
-	httpClient                           *http.Client
-	logger                               *slog.Logger
-	timeout                              time.Duration
-	maxRetries                           int
-	retryWait                            time.Duration
-	retrySet                             bool
-	userAgent                            string
+	common                               transport.ClientOptions // WithHTTPClient, WithLogger, WithTimeout, WithRetry, WithUserAgent
 	method                               string
 	sanitize                             bool
 	lengthRule                           LengthRule
@@ -114,11 +108,7 @@ func WithAllowHTTPHost(host string) Option {
 // are never followed). Tests give an httpmock.NewMockTransport() this way.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(s *settings) error {
-		if hc == nil {
-			return invalid("", "WithHTTPClient", "nil *http.Client")
-		}
-		s.httpClient = hc
-		return nil
+		return optionError("WithHTTPClient", s.common.SetHTTPClient(hc))
 	}
 }
 
@@ -126,7 +116,7 @@ func WithHTTPClient(hc *http.Client) Option {
 // regData and phone numbers redacted. The default discards.
 func WithLogger(l *slog.Logger) Option {
 	return func(s *settings) error {
-		s.logger = l
+		s.common.SetLogger(l)
 		return nil
 	}
 }
@@ -134,11 +124,7 @@ func WithLogger(l *slog.Logger) Option {
 // WithTimeout bounds each attempt (default 30 s) when the HTTP client has no timeout.
 func WithTimeout(d time.Duration) Option {
 	return func(s *settings) error {
-		if d <= 0 {
-			return invalid("", "WithTimeout", "must be positive")
-		}
-		s.timeout = d
-		return nil
+		return optionError("WithTimeout", s.common.SetTimeout(d))
 	}
 }
 
@@ -149,14 +135,7 @@ func WithTimeout(d time.Duration) Option {
 // provably never reached the server (or it answered 429), whatever this says.
 func WithRetry(max int, wait time.Duration) Option {
 	return func(s *settings) error {
-		if max < 0 || max > 10 {
-			return invalid("", "WithRetry", "max must be 0 to 10")
-		}
-		if wait < 0 {
-			return invalid("", "WithRetry", "wait must not be negative")
-		}
-		s.maxRetries, s.retryWait, s.retrySet = max, wait, true
-		return nil
+		return optionError("WithRetry", s.common.SetRetry(max, wait))
 	}
 }
 
@@ -165,11 +144,7 @@ func WithRetry(max int, wait time.Duration) Option {
 // the firewall may block high-volume callers without them; both are always sent.
 func WithUserAgent(product string) Option {
 	return func(s *settings) error {
-		if strings.ContainsAny(product, "\r\n") {
-			return invalid("", "WithUserAgent", "must not contain line breaks")
-		}
-		s.userAgent = product
-		return nil
+		return optionError("WithUserAgent", s.common.SetUserAgent(product))
 	}
 }
 
@@ -276,27 +251,18 @@ func checkURL(option, raw string) error {
 
 // transportConfig turns the settings into the shared transport's configuration.
 func (s *settings) transportConfig(secrets []string) transport.Config {
-	cfg := transport.Config{
-		BaseURL:        s.baseURL,
-		AllowHTTPHosts: append(append([]string(nil), httpOnlyHosts...), s.allowHTTP...),
-		HTTPClient:     s.httpClient,
-		Timeout:        s.timeout,
-		Logger:         s.logger,
-		UserAgent:      s.userAgent,
-		SecretParams:   []string{"key", "regData", "ServiceKey", "regkey"},
-		Secrets:        secrets,
-	}
-	if s.retrySet {
-		cfg.MaxRetries = s.maxRetries
-		if s.maxRetries == 0 {
-			cfg.MaxRetries = -1 // transport: 0 means its default, negative means none
-		}
-		if s.retryWait == 0 {
-			cfg.NoWait = true
-		} else {
-			cfg.MinWait = s.retryWait
-			cfg.MaxWait = max(transport.DefaultMaxWait, s.retryWait)
-		}
-	}
+	cfg := s.common.Config()
+	cfg.BaseURL = s.baseURL
+	cfg.AllowHTTPHosts = append(append([]string(nil), httpOnlyHosts...), s.allowHTTP...)
+	cfg.SecretParams = []string{"key", "regData", "ServiceKey", "regkey"}
+	cfg.Secrets = secrets
 	return cfg
+}
+
+// optionError wraps a shared option's validation failure in this package's option error.
+func optionError(option string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return invalid("", option, err.Error())
 }

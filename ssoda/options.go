@@ -24,13 +24,7 @@ type Option func(*settings) error
 
 type settings struct {
 	baseURL      string
-	httpClient   *http.Client
-	logger       *slog.Logger
-	timeout      time.Duration
-	maxRetries   int
-	retryWait    time.Duration
-	retrySet     bool
-	userAgent    string
+	common       transport.ClientOptions // WithHTTPClient, WithLogger, WithTimeout, WithRetry, WithUserAgent
 	concurrency  int
 	templates    alimtalk.TemplateSource
 	limits       alimtalk.Limits
@@ -67,11 +61,7 @@ func WithBaseURL(u string) Option {
 // never followed). Tests give an httpmock.NewMockTransport() this way.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(s *settings) error {
-		if hc == nil {
-			return invalid("", "WithHTTPClient", "nil *http.Client")
-		}
-		s.httpClient = hc
-		return nil
+		return optionError("WithHTTPClient", s.common.SetHTTPClient(hc))
 	}
 }
 
@@ -80,7 +70,7 @@ func WithHTTPClient(hc *http.Client) Option {
 // The default discards.
 func WithLogger(l *slog.Logger) Option {
 	return func(s *settings) error {
-		s.logger = l
+		s.common.SetLogger(l)
 		return nil
 	}
 }
@@ -89,11 +79,7 @@ func WithLogger(l *slog.Logger) Option {
 // own. A send that times out after its request was written ends StatusUnknown, never retried.
 func WithTimeout(d time.Duration) Option {
 	return func(s *settings) error {
-		if d <= 0 {
-			return invalid("", "WithTimeout", "must be positive")
-		}
-		s.timeout = d
-		return nil
+		return optionError("WithTimeout", s.common.SetTimeout(d))
 	}
 }
 
@@ -104,25 +90,14 @@ func WithTimeout(d time.Duration) Option {
 // provably never reached Ssoda (a refused connection) or Ssoda answered 429, whatever this says.
 func WithRetry(max int, wait time.Duration) Option {
 	return func(s *settings) error {
-		if max < 0 || max > 10 {
-			return invalid("", "WithRetry", "max must be 0 to 10")
-		}
-		if wait < 0 {
-			return invalid("", "WithRetry", "wait must not be negative")
-		}
-		s.maxRetries, s.retryWait, s.retrySet = max, wait, true
-		return nil
+		return optionError("WithRetry", s.common.SetRetry(max, wait))
 	}
 }
 
 // WithUserAgent puts product in front of the User-Agent "kshop-go/<version>".
 func WithUserAgent(product string) Option {
 	return func(s *settings) error {
-		if strings.ContainsAny(product, "\r\n") {
-			return invalid("", "WithUserAgent", "must not contain line breaks")
-		}
-		s.userAgent = product
-		return nil
+		return optionError("WithUserAgent", s.common.SetUserAgent(product))
 	}
 }
 
@@ -211,26 +186,17 @@ func WithClock(now func() time.Time) Option {
 
 // transportConfig turns the settings into the shared transport's configuration.
 func (s *settings) transportConfig(secrets []string) transport.Config {
-	cfg := transport.Config{
-		BaseURL:      s.baseURL,
-		HTTPClient:   s.httpClient,
-		Timeout:      s.timeout,
-		Logger:       s.logger,
-		UserAgent:    s.userAgent,
-		SecretFields: []string{"sender_key", "senderKey", "token"},
-		Secrets:      secrets,
-	}
-	if s.retrySet {
-		cfg.MaxRetries = s.maxRetries
-		if s.maxRetries == 0 {
-			cfg.MaxRetries = -1 // transport: 0 means its default, negative means none
-		}
-		if s.retryWait == 0 {
-			cfg.NoWait = true
-		} else {
-			cfg.MinWait = s.retryWait
-			cfg.MaxWait = max(transport.DefaultMaxWait, s.retryWait)
-		}
-	}
+	cfg := s.common.Config()
+	cfg.BaseURL = s.baseURL
+	cfg.SecretFields = []string{"sender_key", "senderKey", "token"}
+	cfg.Secrets = secrets
 	return cfg
+}
+
+// optionError wraps a shared option's validation failure in this package's option error.
+func optionError(option string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return invalid("", option, err.Error())
 }

@@ -3,6 +3,8 @@ package eposttest
 import (
 	"net/http"
 	"time"
+
+	"github.com/kshop-dev/kshop/internal/fakefault"
 )
 
 // FaultKind is what an injected fault does to the answer.
@@ -50,32 +52,21 @@ func (s *Server) InjectFault(f Fault) {
 	if f.Kind == FaultStatus && f.Status == 0 {
 		f.Status = http.StatusInternalServerError
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, &f)
+	s.faults.Push(f.Call, f.Times, f)
 }
 
 // ClearFaults drops every queued fault.
 func (s *Server) ClearFaults() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = nil
+	s.faults.Clear()
 }
 
-// takeFault consumes one use of the first fault matching call. Callers hold s.mu.
+// takeFault consumes one use of the first fault matching call.
 func (s *Server) takeFault(call string) *Fault {
-	for i, f := range s.faults {
-		if f.Call != "" && f.Call != call {
-			continue
-		}
-		taken := *f
-		f.Times--
-		if f.Times <= 0 {
-			s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
-		}
-		return &taken
+	f, ok := s.faults.Take(call)
+	if !ok {
+		return nil
 	}
-	return nil
+	return &f
 }
 
 func applyFault(w http.ResponseWriter, f *Fault) {
@@ -91,14 +82,8 @@ func applyFault(w http.ResponseWriter, f *Fault) {
 	case FaultHTMLPage:
 		writeHTML(w, http.StatusOK, "Request Blocked")
 	case FaultDropConnection:
-		hj, ok := w.(http.Hijacker)
-		if !ok {
+		if !fakefault.DropConnection(w) {
 			writeHTML(w, http.StatusInternalServerError, "cannot drop the connection")
-			return
-		}
-		conn, _, err := hj.Hijack()
-		if err == nil {
-			_ = conn.Close()
 		}
 	}
 }

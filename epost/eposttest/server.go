@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kshop-dev/kshop/epost"
+	"github.com/kshop-dev/kshop/internal/fakefault"
 )
 
 // Call names used by Requests and Fault.Call for the two trace services; the contract API's
@@ -68,7 +69,7 @@ type Server struct {
 	offices     map[string]epost.Office
 	officeOrder []string
 	traces      map[string]*traceRecord
-	faults      []*Fault
+	faults      fakefault.Queue[Fault]
 	requests    map[string]int
 }
 

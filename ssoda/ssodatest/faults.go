@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/kshop-dev/kshop/internal/fakefault"
 )
 
 // FaultKind is what an injected fault does to a request.
@@ -67,32 +69,21 @@ func (s *Server) InjectFault(f Fault) {
 	if f.Kind == FaultStatus && f.Status == 0 {
 		f.Status = http.StatusInternalServerError
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, &f)
+	s.faults.Push(f.Path, f.Times, f)
 }
 
 // ClearFaults drops every queued fault.
 func (s *Server) ClearFaults() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = nil
+	s.faults.Clear()
 }
 
-// takeFault consumes one use of the first fault matching path. Callers hold s.mu.
+// takeFault consumes one use of the first fault matching path.
 func (s *Server) takeFault(path string) *Fault {
-	for i, f := range s.faults {
-		if f.Path != "" && f.Path != path {
-			continue
-		}
-		taken := *f
-		f.Times--
-		if f.Times <= 0 {
-			s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
-		}
-		return &taken
+	f, ok := s.faults.Take(path)
+	if !ok {
+		return nil
 	}
-	return nil
+	return &f
 }
 
 // applyFault answers a fault that does not process the request.
@@ -131,14 +122,8 @@ func (s *Server) hold(r *http.Request, d time.Duration) {
 
 // drop closes the connection without an answer.
 func drop(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
+	if !fakefault.DropConnection(w) {
 		writeJSON(w, http.StatusInternalServerError, failure("500", "cannot drop the connection"))
-		return
-	}
-	conn, _, err := hj.Hijack()
-	if err == nil {
-		_ = conn.Close()
 	}
 }
 

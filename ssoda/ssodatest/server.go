@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kshop-dev/kshop/alimtalk"
+	"github.com/kshop-dev/kshop/internal/fakefault"
 	"github.com/kshop-dev/kshop/ssoda"
 )
 
@@ -90,7 +91,7 @@ type Server struct {
 	pending       []*Message // reservations not yet due
 	byID          map[string]*Message
 	seq           int
-	faults        []*Fault
+	faults        fakefault.Queue[Fault]
 	requests      map[string]int
 	tokens        map[string]string // yellowId|phone → token texted
 	routes        map[string]handler

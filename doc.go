@@ -11,13 +11,24 @@
 //   - subscription: recurring delivery (정기배송) rounds, dates, holidays and billing retries.
 //   - happytalk: Happytalk chat links with the customer's parameters.
 //
-// This package holds what every vendor package shares: the ErrOutcomeUnknown sentinel and the
-// APIError interface, so one errors.Is or errors.As works across vendors:
+// This package holds the error vocabulary every package shares, so one errors.Is or errors.As
+// works across vendors:
+//
+//   - ErrOutcomeUnknown: a send, booking or cancel may have been carried out; reconcile first.
+//   - ErrNotSent: nothing reached the vendor; sending again is safe.
+//   - ErrBadResponse: the vendor's answer could not be understood.
+//   - ErrInvalid, with *ValidationError and *FieldError: bad input, every problem reported at once
+//     before anything was sent.
+//   - APIError: the method set of every vendor's *APIError and *ResponseError.
+//
+// For example:
 //
 //	var apiErr kshop.APIError
 //	switch {
 //	case errors.Is(err, kshop.ErrOutcomeUnknown):
-//		// the send may have happened: reconcile through the vendor's list call, do not resend
+//		// the send may have happened: reconcile through the vendor's lookup, do not resend
+//	case errors.Is(err, kshop.ErrInvalid):
+//		// fix the input; nothing was sent
 //	case errors.As(err, &apiErr) && apiErr.Retryable():
 //		// the vendor refused for now; trying again later is safe
 //	}

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/kshop-dev/kshop/internal/kerr"
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/internal/phone"
 )
 
@@ -15,7 +15,7 @@ import (
 // kshop.ErrOutcomeUnknown and every vendor package's ErrOutcomeUnknown, so errors.Is works
 // whichever name a caller uses. Do not send again: reconcile through the vendor's list call,
 // using Message.Ref.
-var ErrOutcomeUnknown = kerr.ErrOutcomeUnknown
+var ErrOutcomeUnknown = kshop.ErrOutcomeUnknown
 
 // Sentinels for errors.Is. The typed errors below carry the details (errors.As).
 var (

@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/kshop-dev/kshop/internal/kerr"
+	"github.com/kshop-dev/kshop"
 )
 
 // ErrOutcomeUnknown is wrapped by every error of a non-idempotent call (InsertOrder,
 // GetResCancelCmd, InsertOffice) when the request may have reached Korea Post but no conclusive
 // answer came back. It is the same value as kshop.ErrOutcomeUnknown.
-var ErrOutcomeUnknown = kerr.ErrOutcomeUnknown
+var ErrOutcomeUnknown = kshop.ErrOutcomeUnknown
 
 // Sentinel errors. Match them with errors.Is; the typed errors below carry the details.
 var (

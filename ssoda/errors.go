@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/alimtalk"
-	"github.com/kshop-dev/kshop/internal/kerr"
 	"github.com/kshop-dev/kshop/internal/transport"
 )
 
@@ -18,7 +18,7 @@ import (
 // been carried out: a timeout, a reset, a 5xx or an unreadable answer after the request was
 // written. It is the same value as kshop.ErrOutcomeUnknown and alimtalk.ErrOutcomeUnknown. Do
 // not send again: find the message's fate with Client.Reconcile.
-var ErrOutcomeUnknown = kerr.ErrOutcomeUnknown
+var ErrOutcomeUnknown = kshop.ErrOutcomeUnknown
 
 // ErrNotSent is wrapped by errors of calls that certainly never reached Ssoda (every attempt
 // failed before the request was written): sending again is safe.
@@ -98,7 +98,7 @@ func (e *APIError) Error() string {
 	}
 	if e.outcomeUnknown {
 		b.WriteString("; ")
-		b.WriteString(kerr.ErrOutcomeUnknown.Error())
+		b.WriteString(kshop.ErrOutcomeUnknown.Error())
 	}
 	return b.String()
 }
@@ -132,7 +132,7 @@ func (e *APIError) Unwrap() []error {
 		errs = append(errs, ErrUnauthorized)
 	}
 	if e.outcomeUnknown {
-		errs = append(errs, kerr.ErrOutcomeUnknown)
+		errs = append(errs, kshop.ErrOutcomeUnknown)
 	}
 	return errs
 }
@@ -184,7 +184,7 @@ func (e *ResponseError) Error() string {
 	}
 	s += "): " + e.Reason
 	if e.outcomeUnknown {
-		s += "; " + kerr.ErrOutcomeUnknown.Error()
+		s += "; " + kshop.ErrOutcomeUnknown.Error()
 	}
 	return s
 }
@@ -207,7 +207,7 @@ func (e *ResponseError) OutcomeUnknown() bool { return e.outcomeUnknown }
 // Unwrap exposes ErrUnexpectedResponse and, when it applies, ErrOutcomeUnknown.
 func (e *ResponseError) Unwrap() []error {
 	if e.outcomeUnknown {
-		return []error{ErrUnexpectedResponse, kerr.ErrOutcomeUnknown}
+		return []error{ErrUnexpectedResponse, kshop.ErrOutcomeUnknown}
 	}
 	return []error{ErrUnexpectedResponse}
 }

@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/alimtalk"
-	"github.com/kshop-dev/kshop/internal/kerr"
 	"github.com/kshop-dev/kshop/ssoda"
 	"github.com/kshop-dev/kshop/ssoda/ssodatest"
 )
@@ -133,7 +133,7 @@ func TestSendKakaoRefusalsAreRejected(t *testing.T) {
 		assert.Equal(t, wantCodes[i], ae.Code(), "message %d", i)
 		assert.Equal(t, 200, ae.HTTPStatusCode())
 		assert.False(t, ae.Retryable())
-		var shared kerr.APIError
+		var shared kshop.APIError
 		assert.ErrorAs(t, r.Err, &shared)
 	}
 	assert.Equal(t, 4, srv.Requests(srv.Paths().SendAlimTalk))

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	retryablehttp "github.com/hashicorp/go-retryablehttp"
+
+	"github.com/kshop-dev/kshop/internal/wire"
 )
 
 // Client sends vendor requests with the retry policy of this package. It is safe for
@@ -105,8 +107,11 @@ func (c *Client) Redactor() *Redactor { return c.redactor }
 // the policy accepts, whatever its status (the vendor package decides what a 4xx means),
 // including the last answer after retries ran out. An *Error is returned when no usable answer
 // arrived or when a non-idempotent call's outcome is unknown; it then wraps
-// kerr.ErrOutcomeUnknown and carries the last answer's status and body, if any.
+// kshop.ErrOutcomeUnknown and carries the last answer's status and body, if any.
 func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
+	if err := wire.CheckContext(ctx, "transport.Do"); err != nil {
+		return nil, err
+	}
 	if r == nil {
 		return nil, errors.New("transport: nil request")
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -136,4 +137,18 @@ func TestMaxRetriesNegativeMeansOneAttempt(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 503, resp.StatusCode)
 	assert.Equal(t, 1, n)
+}
+
+func TestDoRefusesNilContextWithoutPanicOrRequest(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
+	t.Cleanup(srv.Close)
+	c := newTestClient(t, srv.URL, nil)
+	//lint:ignore SA1012 a nil context is what this test is about
+	_, err := c.Do(nil, &Request{Class: NonIdempotent, Path: "/x", Body: []byte("{}")}) //nolint:staticcheck
+	require.Error(t, err)
+	assert.ErrorIs(t, err, kshop.ErrInvalid)
+	assert.Contains(t, err.Error(), "transport.Do")
+	assert.Zero(t, hits.Load())
 }

@@ -38,8 +38,15 @@ func decide(a attemptResult) decision {
 	if a.ctxErr != nil {
 		switch {
 		case answered && a.bodyErr == nil:
-			return decision{reason: "answer received as the context ended"}
-		case a.class == NonIdempotent && a.written:
+			// A complete answer is classified by its status alone, as if the context were still
+			// alive: a 5xx to a non-idempotent call is unknown, never a refusal, whatever the
+			// context says. Only a retry is off, since the context allows no further attempt.
+			d := decide(attemptResult{class: a.class, written: a.written, status: a.status})
+			if d.retry {
+				return decision{reason: d.reason + " as the context ended"}
+			}
+			return d
+		case a.class == NonIdempotent && (a.written || answered):
 			return decision{fail: true, outcomeUnknown: true, reason: "context ended after the request was written"}
 		default:
 			return decision{fail: true, reason: "context ended before an answer"}

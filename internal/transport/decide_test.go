@@ -51,6 +51,15 @@ func TestDecideTable(t *testing.T) {
 		{"context ended, written", attemptResult{err: timeout, written: true, ctxErr: context.Canceled}, want{fail: true}, want{fail: true, unknown: true}},
 		{"context ended, unwritten", attemptResult{err: refused, ctxErr: context.Canceled}, want{fail: true}, want{fail: true}},
 		{"context ended, answer complete", attemptResult{status: 200, written: true, ctxErr: context.Canceled}, want{}, want{}},
+		// An answer's class never depends on the context: a 5xx that arrives as the context ends
+		// is unknown for a send, exactly as without the context (only the retry is off).
+		{"context ended, 503 complete", attemptResult{status: 503, written: true, ctxErr: context.Canceled}, want{}, want{fail: true, unknown: true}},
+		{"deadline passed, 500 complete", attemptResult{status: 500, written: true, ctxErr: context.DeadlineExceeded}, want{}, want{fail: true, unknown: true}},
+		{"context ended, 503 not traced", attemptResult{status: 503, ctxErr: context.Canceled}, want{}, want{fail: true, unknown: true}},
+		{"context ended, 429 complete", attemptResult{status: 429, written: true, ctxErr: context.Canceled}, want{}, want{}},
+		{"context ended, 400 complete", attemptResult{status: 400, written: true, ctxErr: context.Canceled}, want{}, want{}},
+		{"context ended, body cut", attemptResult{status: 200, written: true, bodyErr: truncated, ctxErr: context.Canceled}, want{fail: true}, want{fail: true, unknown: true}},
+		{"context ended, answered but not traced, body cut", attemptResult{status: 200, bodyErr: truncated, ctxErr: context.Canceled}, want{fail: true}, want{fail: true, unknown: true}},
 	}
 	for _, tc := range cases {
 		for _, class := range []Class{Idempotent, NonIdempotent} {

@@ -11,7 +11,7 @@
 //     failures, refused connections, a failed write; tracked per attempt with net/http/httptrace)
 //     — or when the server answered 429. Any other failure after the request was written (a
 //     timeout, a reset, EOF, a truncated body, a 5xx) ends the call with an *Error that wraps
-//     kerr.ErrOutcomeUnknown and says why.
+//     kshop.ErrOutcomeUnknown and says why.
 //
 // Retry-After (seconds or an HTTP date) is honoured but capped at the maximum wait, and every
 // wait ends when the context ends. After the last attempt the caller gets the last answer's

@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/kshop-dev/kshop/internal/kerr"
+	"github.com/kshop-dev/kshop"
 )
 
 // Sentinel errors of this package.
@@ -16,8 +16,8 @@ var (
 	// ErrInsecureURL means a base URL is not https and its host is neither loopback nor allowed.
 	ErrInsecureURL = errors.New("base URL must use https")
 	// ErrNotSent means every attempt failed before the request was completely written: the
-	// vendor cannot have acted on it, so sending again later is safe.
-	ErrNotSent = errors.New("request was not sent")
+	// vendor cannot have acted on it, so sending again later is safe. It is kshop.ErrNotSent.
+	ErrNotSent = kshop.ErrNotSent
 )
 
 // Error is a failed call: no usable answer, or an answer that leaves the outcome of a
@@ -50,7 +50,7 @@ func (e *Error) Error() string {
 	}
 	if e.outcomeUnknown {
 		b.WriteString("; ")
-		b.WriteString(kerr.ErrOutcomeUnknown.Error())
+		b.WriteString(kshop.ErrOutcomeUnknown.Error())
 	}
 	if e.cause != nil {
 		b.WriteString(": ")
@@ -59,7 +59,7 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Unwrap exposes the cause, kerr.ErrOutcomeUnknown when the call may have been carried out, and
+// Unwrap exposes the cause, kshop.ErrOutcomeUnknown when the call may have been carried out, and
 // ErrNotSent when it certainly was not.
 func (e *Error) Unwrap() []error {
 	errs := make([]error, 0, 3)
@@ -67,7 +67,7 @@ func (e *Error) Unwrap() []error {
 		errs = append(errs, e.cause)
 	}
 	if e.outcomeUnknown {
-		errs = append(errs, kerr.ErrOutcomeUnknown)
+		errs = append(errs, kshop.ErrOutcomeUnknown)
 	}
 	if e.notSent {
 		errs = append(errs, ErrNotSent)

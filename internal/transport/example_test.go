@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 
-	"github.com/kshop-dev/kshop/internal/kerr"
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/internal/transport"
 )
 
@@ -28,7 +28,7 @@ func ExampleClient_Do() {
 		Body: []byte(`{"dest_phone":"01012345678"}`), ContentType: "application/json",
 	})
 	var te *transport.Error
-	fmt.Println(errors.Is(err, kerr.ErrOutcomeUnknown), errors.As(err, &te) && te.Status == 503, received)
+	fmt.Println(errors.Is(err, kshop.ErrOutcomeUnknown), errors.As(err, &te) && te.Status == 503, received)
 	// Output: true true 1
 }
 

@@ -19,7 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kshop-dev/kshop/internal/kerr"
+	"github.com/kshop-dev/kshop"
 )
 
 // rawServer is a loopback TCP server whose behaviour is scripted per connection. It counts the
@@ -133,7 +133,7 @@ func checkOutcome(t *testing.T, resp *Response, err error, received int64, w fau
 	}
 	require.Error(t, err)
 	assert.Nil(t, resp)
-	assert.Equal(t, w.unknown, errors.Is(err, kerr.ErrOutcomeUnknown), "outcome unknown: %v", err)
+	assert.Equal(t, w.unknown, errors.Is(err, kshop.ErrOutcomeUnknown), "outcome unknown: %v", err)
 	assert.Equal(t, w.notSent, errors.Is(err, ErrNotSent), "not sent: %v", err)
 	var te *Error
 	require.ErrorAs(t, err, &te)

@@ -10,24 +10,26 @@ import (
 
 const maxLoggedBody = 2 << 10
 
-// snippet renders a body for a debug log line: redacted, phones masked, cut at 2 KiB.
+// snippet renders a body for a debug log line: redacted and phones masked over the whole
+// body first, then cut at 2 KiB on a rune boundary, so that a secret or a phone number that
+// straddles the cut is never half-printed.
 func (c *Client) snippet(body []byte) string {
 	if len(body) == 0 {
 		return ""
 	}
-	s := body
-	cut := false
-	if len(s) > maxLoggedBody {
-		s, cut = s[:maxLoggedBody], true
-		for len(s) > 0 && !utf8.Valid(s) {
-			s = s[:len(s)-1]
-		}
+	return cutText(c.redactor.Text(string(body)), maxLoggedBody)
+}
+
+// cutText cuts s to at most limit bytes without splitting a rune, marking the cut with "…".
+func cutText(s string, limit int) string {
+	if len(s) <= limit {
+		return s
 	}
-	out := c.redactor.Text(string(s))
-	if cut {
-		out += "…"
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
 	}
-	return out
+	return s[:cut] + "…"
 }
 
 func (c *Client) logAttempt(ctx context.Context, st *callState, a attemptResult, d decision, resp *http.Response) {

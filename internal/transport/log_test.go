@@ -1,0 +1,36 @@
+package transport
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// A secret or phone number that straddles the log cut must be redacted or masked before the
+// cut, never half-printed.
+func TestSnippetRedactsBeforeCutting(t *testing.T) {
+	t.Parallel()
+	const key = "KEY-1234567890-SECRET"
+	c := &Client{redactor: NewRedactor(nil, nil, nil, []string{key})}
+	for pad := maxLoggedBody - 20; pad < maxLoggedBody+2; pad++ {
+		for _, secret := range []string{"010-9876-5432", "01098765432", "+821098765432", key} {
+			body := strings.Repeat("가", pad/3) + strings.Repeat("a", pad%3) + " " + secret + " tail"
+			out := c.snippet([]byte(body))
+			assert.True(t, utf8.ValidString(out), "pad %d", pad)
+			for _, part := range []string{"9876", "98765", "KEY-12345", "1234567890"} {
+				assert.NotContains(t, out, part, "pad %d, secret %q", pad, secret)
+			}
+			assert.LessOrEqual(t, len(out), maxLoggedBody+len("…"))
+		}
+	}
+}
+
+func TestCutTextKeepsRunesWhole(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, "abc", cutText("abc", 3))
+	assert.Equal(t, "ab…", cutText("abc", 2))
+	assert.Equal(t, "가…", cutText("가나", 4)) // 나 would be split at byte 4
+	assert.Equal(t, "…", cutText("가", 2))
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -60,4 +61,13 @@ func TestFieldErrorText(t *testing.T) {
 		assert.Equal(t, c.want, c.in.Error())
 		assert.ErrorIs(t, &c.in, kshop.ErrInvalid)
 	}
+}
+
+func TestKSTIsUTCPlusNineAllYear(t *testing.T) {
+	t.Parallel()
+	for _, month := range []time.Month{time.January, time.July} {
+		_, offset := time.Date(2026, month, 1, 0, 0, 0, 0, kshop.KST()).Zone()
+		assert.Equal(t, 9*3600, offset)
+	}
+	assert.Same(t, kshop.KST(), kshop.KST())
 }

@@ -3,11 +3,13 @@ package wire
 import (
 	"fmt"
 	"time"
+
+	"github.com/kshop-dev/kshop"
 )
 
-// KST is Korea Standard Time, UTC+9. Korea has no daylight saving time, so a fixed zone is
-// exact and needs no tzdata on the machine.
-var KST = time.FixedZone("KST", 9*60*60)
+// KST is kshop.KST(), Korea Standard Time (UTC+9, no daylight saving time), under a short name
+// for the packages of this module.
+var KST = kshop.KST()
 
 // Layouts Korean vendors use. Every one is read and written in KST.
 const (

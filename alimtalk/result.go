@@ -91,6 +91,11 @@ type Result struct {
 	Status Status
 	// ScheduledAt is the reservation time in KST (zero for immediate sends).
 	ScheduledAt time.Time
+	// SentAt is when the request carrying the message was sent (zero when nothing was sent).
+	// With To and Text it is what a provider's reconciliation needs to find the message again.
+	SentAt time.Time
+	// Text is the rendered AlimTalk text that was sent ("" when the message was invalid).
+	Text string
 	// Err says why the message was not taken, or wraps ErrOutcomeUnknown. Its dynamic type
 	// is typed for errors.As: FieldErrors / *FieldError (with *PhoneError,
 	// *MissingVariablesError, *MismatchError or *StateError inside) for StatusInvalid; the

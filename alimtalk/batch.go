@@ -3,6 +3,8 @@ package alimtalk
 import (
 	"errors"
 	"fmt"
+
+	"github.com/kshop-dev/kshop/alimtalk/internal/hooks"
 )
 
 // TemplateSource finds templates by code, for rendering and matching. A provider's template
@@ -32,35 +34,27 @@ func (s TemplateSet) Template(code string) (*Template, bool) {
 	return t, ok && t != nil
 }
 
-// Batch is a list of messages split into those ready to send and those that failed
-// validation, built by PrepareBatch. A vendor Sender sends Ready and hands the provider's
-// answers to Complete, which returns one Result per original message in the original order:
-//
-//	b := alimtalk.PrepareBatch(msgs, c.templates, c.limits)
-//	if len(b.Ready) == 0 {
-//		return b.Results(), nil
-//	}
-//	sent, err := c.send(ctx, b.Ready) // one Result per b.Ready[i], or an error for the call
-//	return b.Complete(sent, err)
-type Batch struct {
-	// Ready are the prepared messages (see Message.Prepare) that passed validation, in input
-	// order.
-	Ready []Message
-	// positions[i] is the index in the input of Ready[i].
+// batch is a list of messages split into those ready to send and those that failed
+// validation (prepareBatch). The dispatcher and, through package provider, every Sender use
+// it, so that validation and the merging of a provider's answers work the same everywhere.
+type batch struct {
+	// ready are the prepared messages that passed validation, in input order.
+	ready []Message
+	// positions[i] is the index in the input of ready[i].
 	positions []int
 	// results holds a Result for every input message; invalid ones are final.
 	results []Result
 }
 
-// PrepareBatch prepares every message (Message.Prepare) with its template from src (src may
+// prepareBatch prepares every message (Message.Prepare) with its template from src (src may
 // be nil: then every message must carry its Text). A message that fails becomes a Result
 // with StatusInvalid and FieldErrors; the others go on. A template code that src does not
 // know is an error only when the message has no Text to send. Two messages with the same
-// non-empty Ref are refused after the first (ReasonDuplicate on "ref"): Refs are the
+// non-empty Ref are refused after the first (ReasonDuplicate on "Ref"): Refs are the
 // reconciliation keys and must be unique.
-func PrepareBatch(msgs []Message, src TemplateSource, lim Limits) *Batch {
+func prepareBatch(msgs []Message, src TemplateSource, lim Limits) *batch {
 	lim = lim.withDefaults()
-	b := &Batch{results: make([]Result, len(msgs))}
+	b := &batch{results: make([]Result, len(msgs))}
 	seen := make(map[string]struct{}, len(msgs))
 	for i, m := range msgs {
 		var tpl *Template
@@ -69,8 +63,8 @@ func PrepareBatch(msgs []Message, src TemplateSource, lim Limits) *Batch {
 			if t, ok := src.Template(m.TemplateCode); ok {
 				tpl = t
 			} else if m.Text == "" {
-				err = FieldErrors{{Field: "template_code", Reason: ReasonInvalid,
-					Detail: "unknown template: give the text or register the template"}}
+				err = FieldErrors{{Key: "template_code", Reason: ReasonInvalid,
+					Detail: "unknown template: give the text or register the template"}}.err()
 			}
 		}
 		var prepared Message
@@ -79,8 +73,8 @@ func PrepareBatch(msgs []Message, src TemplateSource, lim Limits) *Batch {
 		}
 		if err == nil && m.Ref != "" {
 			if _, dup := seen[m.Ref]; dup {
-				err = FieldErrors{{Field: "ref", Reason: ReasonDuplicate,
-					Detail: "another message in the batch has the same ref"}}
+				err = FieldErrors{{Key: "ref", Reason: ReasonDuplicate,
+					Detail: "another message in the batch has the same ref"}}.err()
 			}
 			seen[m.Ref] = struct{}{}
 		}
@@ -89,7 +83,7 @@ func PrepareBatch(msgs []Message, src TemplateSource, lim Limits) *Batch {
 			continue
 		}
 		b.results[i] = Result{Ref: prepared.Ref, To: prepared.To, ScheduledAt: prepared.ScheduledAt}
-		b.Ready = append(b.Ready, prepared)
+		b.ready = append(b.ready, prepared)
 		b.positions = append(b.positions, i)
 	}
 	return b
@@ -104,15 +98,9 @@ func recipientDigits(to string) string {
 	return d
 }
 
-// Position returns the index in the original list of b.Ready[i].
-func (b *Batch) Position(i int) int { return b.positions[i] }
-
-// Invalid returns how many messages failed validation.
-func (b *Batch) Invalid() int { return len(b.results) - len(b.Ready) }
-
-// Results returns one Result per original message: the invalid ones final, the ready ones
-// StatusNotSent (nothing was sent yet). Use it when nothing is left to send.
-func (b *Batch) Results() []Result {
+// pending returns one Result per original message: the invalid ones final, the ready ones
+// StatusNotSent (nothing was sent yet).
+func (b *batch) pending() []Result {
 	out := make([]Result, len(b.results))
 	copy(out, b.results)
 	for _, p := range b.positions {
@@ -124,29 +112,30 @@ func (b *Batch) Results() []Result {
 
 var errNothingSent = errors.New("alimtalk: not sent")
 
-// Complete merges the provider's answer for b.Ready into one Result per original message, in
-// the original order, and returns err unchanged.
-//
-// sent[i] is the Result of b.Ready[i]; its empty Ref, To and ScheduledAt are filled from the
-// message. When err is not nil and sent is empty, every ready message gets err with
-// StatusUnknown if err wraps ErrOutcomeUnknown (it may have been sent) and StatusNotSent
-// otherwise. A ready message without a Result (sent too short) is StatusUnknown, with an
-// error wrapping ErrOutcomeUnknown: the provider took the batch but did not say what became
-// of it. Extra Results are ignored.
-func (b *Batch) Complete(sent []Result, err error) ([]Result, error) {
-	out := make([]Result, len(b.results))
-	copy(out, b.results)
-	for j, r := range alignResults(b.Ready, sent, err) {
-		out[b.positions[j]] = r
+// outcomeUnknown reports whether err says the message may have gone out: it wraps
+// ErrOutcomeUnknown, or an error in its chain reports OutcomeUnknown() (kshop.APIError).
+func outcomeUnknown(err error) bool {
+	if err == nil {
+		return false
 	}
-	return out, err
+	if errors.Is(err, ErrOutcomeUnknown) {
+		return true
+	}
+	var u interface{ OutcomeUnknown() bool }
+	return errors.As(err, &u) && u.OutcomeUnknown()
 }
 
-// alignResults returns one Result per message of msgs from a provider's answer (see
-// Batch.Complete for the rules).
+// alignResults returns one Result per message of msgs from a provider's answer: sent[i] is
+// the Result of msgs[i], with its empty Ref, To and ScheduledAt filled from the message. When
+// err is not nil and sent is empty, every message gets err with StatusUnknown if err says the
+// outcome is unknown and StatusNotSent otherwise. A message without a Result (sent too short)
+// is StatusUnknown: the provider took the batch but did not say what became of it. Extra
+// Results are ignored. A Result marked rejected, invalid or not sent whose Err says the
+// outcome is unknown becomes StatusUnknown: a provider that misclassifies a timeout must not
+// make a caller send the message again.
 func alignResults(msgs []Message, sent []Result, err error) []Result {
 	callStatus := StatusNotSent
-	if err != nil && errors.Is(err, ErrOutcomeUnknown) {
+	if outcomeUnknown(err) {
 		callStatus = StatusUnknown
 	}
 	out := make([]Result, len(msgs))
@@ -160,6 +149,9 @@ func alignResults(msgs []Message, sent []Result, err error) []Result {
 		default:
 			r = Result{Status: StatusUnknown,
 				Err: fmt.Errorf("%w: the provider returned no result for this message", ErrOutcomeUnknown)}
+		}
+		if r.Status.SafeToRetry() && outcomeUnknown(r.Err) {
+			r.Status = StatusUnknown
 		}
 		if r.Ref == "" {
 			r.Ref = m.Ref
@@ -175,31 +167,12 @@ func alignResults(msgs []Message, sent []Result, err error) []Result {
 	return out
 }
 
-// TemplateGroup is a set of messages sharing a sender key and a template code.
-type TemplateGroup struct {
-	// SenderKey and TemplateCode are what the group's messages share.
-	SenderKey    string
-	TemplateCode string
-	// Indexes are positions in the list given to SplitByTemplate, in order.
-	Indexes []int
-}
-
-// SplitByTemplate groups msgs by (SenderKey, TemplateCode), in order of first appearance,
-// for providers whose requests carry one template each (Lunasoft's template_id, NHN's
-// templateCode).
-func SplitByTemplate(msgs []Message) []TemplateGroup {
-	type key struct{ sender, code string }
-	index := make(map[key]int)
-	var groups []TemplateGroup
-	for i, m := range msgs {
-		k := key{m.SenderKey, m.TemplateCode}
-		g, ok := index[k]
-		if !ok {
-			g = len(groups)
-			index[k] = g
-			groups = append(groups, TemplateGroup{SenderKey: m.SenderKey, TemplateCode: m.TemplateCode})
-		}
-		groups[g].Indexes = append(groups[g].Indexes, i)
+func init() {
+	// Package provider exposes the batch to Sender implementers without making it part of
+	// this package's API.
+	hooks.PrepareBatch = func(msgs []Message, src TemplateSource, lim Limits) ([]Message, []int, []Result) {
+		b := prepareBatch(msgs, src, lim)
+		return b.ready, b.positions, b.results
 	}
-	return groups
+	hooks.AlignResults = alignResults
 }

@@ -77,7 +77,7 @@ type Button struct {
 // buttonRules checks one button or quick reply. where is the field path ("buttons[2]").
 func (b Button) validate(where string, index int, quickReply bool, lim Limits, errs FieldErrors) FieldErrors {
 	add := func(field string, r Reason, detail string) {
-		errs = append(errs, &FieldError{Field: where + field, Reason: r, Detail: detail})
+		errs = append(errs, &FieldError{Key: where + field, Reason: r, Detail: detail})
 	}
 	if !b.Type.Known() {
 		if b.Type == "" {
@@ -95,10 +95,11 @@ func (b Button) validate(where string, index int, quickReply bool, lim Limits, e
 	case strings.TrimSpace(b.Name) == "":
 		add(".name", ReasonRequired, "")
 	case n > lim.ButtonNameRunes:
-		errs = append(errs, &FieldError{Field: where + ".name", Reason: ReasonTooLong, Limit: lim.ButtonNameRunes, Got: n})
+		errs = append(errs, &FieldError{Key: where + ".name", Reason: ReasonTooLong, Limit: lim.ButtonNameRunes, Got: n})
 	case placeholderCount(b.Name) > 0:
 		add(".name", ReasonNotAllowed, "variables are not allowed in button names")
 	}
+	errs = checkText(where+".name", b.Name, false, errs)
 
 	links := []struct {
 		field, value string
@@ -108,8 +109,9 @@ func (b Button) validate(where string, index int, quickReply bool, lim Limits, e
 	}
 	for _, l := range links {
 		if n := runes(l.value); n > lim.URLRunes {
-			errs = append(errs, &FieldError{Field: where + l.field, Reason: ReasonTooLong, Limit: lim.URLRunes, Got: n})
+			errs = append(errs, &FieldError{Key: where + l.field, Reason: ReasonTooLong, Limit: lim.URLRunes, Got: n})
 		}
+		errs = checkText(where+l.field, l.value, false, errs)
 	}
 	for _, l := range links[:2] {
 		if l.value != "" && !isWebURL(l.value) {
@@ -158,7 +160,7 @@ func (b Button) validate(where string, index int, quickReply bool, lim Limits, e
 			}
 		}
 		if given < 2 {
-			errs = append(errs, &FieldError{Field: where, Reason: ReasonRequired,
+			errs = append(errs, &FieldError{Key: where, Reason: ReasonRequired,
 				Detail: "app-link buttons need two of scheme_android, scheme_ios and url_mobile"})
 		}
 		notUsed(".phone", ".plugin_id", ".biz_form_id")
@@ -166,7 +168,7 @@ func (b Button) validate(where string, index int, quickReply bool, lim Limits, e
 		if b.Phone == "" {
 			add(".phone", ReasonRequired, "call buttons need a phone number")
 		} else if _, err := phone.Parse(b.Phone); err != nil {
-			errs = append(errs, &FieldError{Field: where + ".phone", Reason: ReasonInvalid, Err: err})
+			errs = append(errs, &FieldError{Key: where + ".phone", Reason: ReasonInvalid, Err: err})
 		}
 		notUsed(".url_mobile", ".url_pc", ".scheme_android", ".scheme_ios", ".plugin_id", ".biz_form_id")
 	case ButtonPluginImage, ButtonPluginPolicy, ButtonPluginPay:
@@ -201,7 +203,8 @@ func isWebURL(s string) bool {
 
 // ValidateButtons checks a button list on its own: the count (at most Limits.Buttons, or
 // Limits.ButtonsWithQuickReplies when withQuickReplies), each button's name, links and type
-// rules, and the channel-add button's position and name. Field paths are "buttons[i].…".
+// rules, and the channel-add button's position and name. Field paths are "Buttons[i].…"
+// (keys "buttons[i].…").
 // It returns nil or FieldErrors.
 func ValidateButtons(buttons []Button, withQuickReplies bool, lim Limits) error {
 	return validateButtonList(buttons, withQuickReplies, lim.withDefaults(), nil).err()
@@ -215,12 +218,12 @@ func validateButtonList(buttons []Button, withQuickReplies bool, lim Limits, err
 		detail = "fewer buttons are allowed when quick replies are used"
 	}
 	if len(buttons) > limit {
-		errs = append(errs, &FieldError{Field: "buttons", Reason: ReasonTooMany, Limit: limit, Got: len(buttons), Detail: detail})
+		errs = append(errs, &FieldError{Key: "buttons", Reason: ReasonTooMany, Limit: limit, Got: len(buttons), Detail: detail})
 	}
 	for i, b := range buttons {
 		errs = b.validate("buttons["+strconv.Itoa(i)+"]", i, false, lim, errs)
 		if withQuickReplies && (b.Type == ButtonDelivery || b.Type == ButtonChannelAdd) {
-			errs = append(errs, &FieldError{Field: "buttons[" + strconv.Itoa(i) + "].type", Reason: ReasonNotAllowed,
+			errs = append(errs, &FieldError{Key: "buttons[" + strconv.Itoa(i) + "].type", Reason: ReasonNotAllowed,
 				Detail: string(b.Type) + " buttons cannot be combined with quick replies"})
 		}
 	}
@@ -229,7 +232,7 @@ func validateButtonList(buttons []Button, withQuickReplies bool, lim Limits, err
 
 func validateQuickReplies(replies []Button, lim Limits, errs FieldErrors) FieldErrors {
 	if len(replies) > lim.QuickReplies {
-		errs = append(errs, &FieldError{Field: "quick_replies", Reason: ReasonTooMany, Limit: lim.QuickReplies, Got: len(replies)})
+		errs = append(errs, &FieldError{Key: "quick_replies", Reason: ReasonTooMany, Limit: lim.QuickReplies, Got: len(replies)})
 	}
 	for i, q := range replies {
 		errs = q.validate("quick_replies["+strconv.Itoa(i)+"]", i, true, lim, errs)

@@ -94,7 +94,7 @@ func TestValidateButtons(t *testing.T) {
 			require.ErrorAs(t, err, &errs)
 			var got []problem
 			for _, e := range errs {
-				got = append(got, problem{e.Field, e.Reason})
+				got = append(got, problem{e.Key, e.Reason})
 			}
 			assert.Equal(t, tc.want, got)
 		})

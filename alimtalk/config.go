@@ -146,7 +146,7 @@ func cloneNames(m map[Field]string) map[Field]string {
 func (c *Config) validate(templates TemplateSource, lim Limits) ([]string, []*FieldError) {
 	var errs []*FieldError
 	add := func(field string, r Reason, detail string, err error) {
-		errs = append(errs, &FieldError{Field: field, Reason: r, Detail: detail, Err: err})
+		errs = append(errs, &FieldError{Key: field, Reason: r, Detail: detail, Err: err})
 	}
 
 	if strings.TrimSpace(c.ShopURL) == "" {
@@ -173,7 +173,7 @@ func (c *Config) validate(templates TemplateSource, lim Limits) ([]string, []*Fi
 		field := "operator_phones[" + strconv.Itoa(i) + "]"
 		digits, fe := normalizeRecipient(p)
 		if fe != nil {
-			fe.Field = field
+			fe.Key = field
 			errs = append(errs, fe)
 			continue
 		}
@@ -232,11 +232,11 @@ func (c *Config) validate(templates TemplateSource, lim Limits) ([]string, []*Fi
 
 func checkEventTemplate(field, code string, templates TemplateSource, errs []*FieldError) []*FieldError {
 	if strings.TrimSpace(code) == "" {
-		return append(errs, &FieldError{Field: field, Reason: ReasonRequired})
+		return append(errs, &FieldError{Key: field, Reason: ReasonRequired})
 	}
 	if templates != nil {
 		if _, ok := templates.Template(code); !ok {
-			return append(errs, &FieldError{Field: field, Reason: ReasonInvalid, Detail: "unknown template " + strconv.Quote(code)})
+			return append(errs, &FieldError{Key: field, Reason: ReasonInvalid, Detail: "unknown template " + strconv.Quote(code)})
 		}
 	}
 	return errs
@@ -251,7 +251,7 @@ func validateNames(field string, names map[Field]string, errs []*FieldError) []*
 	for _, f := range fields {
 		p := placeholderOpen + names[f] + "}"
 		if _, end, ok := placeholderAt(p, 0); !ok || end != len(p) {
-			errs = append(errs, &FieldError{Field: field + "[" + string(f) + "]", Reason: ReasonInvalid,
+			errs = append(errs, &FieldError{Key: field + "[" + string(f) + "]", Reason: ReasonInvalid,
 				Detail: "a variable name holds no braces or line breaks and is not blank"})
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kshop-dev/kshop/internal/phone"
+	"github.com/kshop-dev/kshop/internal/wire"
 )
 
 // Dispatcher turns shop events into AlimTalk messages and sends them through one provider:
@@ -42,9 +43,10 @@ func WithClock(now func() time.Time) DispatcherOption {
 }
 
 // WithLimits sets the Kakao limits messages are checked against (default DefaultLimits;
-// use the provider's, e.g. a larger ContentRunes for NHN).
+// use the provider's, e.g. a larger ContentRunes for NHN). Unless l.Now is set, reservation
+// times are checked against the dispatcher's clock (WithClock).
 func WithLimits(l Limits) DispatcherOption {
-	return func(d *Dispatcher) { d.limits = l.withDefaults() }
+	return func(d *Dispatcher) { d.limits = l }
 }
 
 // WithLedger sets the ledger that keeps an event from being sent twice (default: an
@@ -73,15 +75,19 @@ func NewDispatcher(cfg Config, sender Sender, templates TemplateSource, opts ...
 	for _, o := range opts {
 		o(d)
 	}
+	if d.limits.Now == nil {
+		d.limits.Now = d.now // reservation times are checked against the dispatcher's clock
+	}
+	d.limits = d.limits.withDefaults()
 	operators, problems := d.cfg.validate(templates, d.limits)
 	if sender == nil {
-		problems = append(problems, &FieldError{Field: "sender", Reason: ReasonRequired, Detail: "give exactly one provider"})
+		problems = append(problems, &FieldError{Key: "sender", Reason: ReasonRequired, Detail: "give exactly one provider"})
 	}
 	if templates == nil {
-		problems = append(problems, &FieldError{Field: "templates", Reason: ReasonRequired})
+		problems = append(problems, &FieldError{Key: "templates", Reason: ReasonRequired})
 	}
 	if len(problems) > 0 {
-		return nil, &ConfigError{Problems: problems}
+		return nil, &ConfigError{Problems: named(problems)}
 	}
 	d.operators = operators
 	if num, err := phone.Parse(d.cfg.SenderNumber); err == nil {
@@ -188,13 +194,18 @@ func DeliveryRef(kind EventKind, eventID string, audience Audience, recipient st
 //
 // The error is the Sender's whole-call error, if any; the Report is returned with it and
 // says, per recipient, StatusUnknown (the error wraps ErrOutcomeUnknown: reconcile by Ref)
-// or StatusNotSent (safe to dispatch again).
+// or StatusNotSent (safe to dispatch again). A nil ctx is refused with a
+// *kshop.ValidationError. The Ref of a message whose outcome is unknown stays claimed in the
+// Ledger, whatever status the Sender gave it, so a re-delivered event never sends it twice.
 func (d *Dispatcher) Dispatch(ctx context.Context, ev Event) (*Report, error) {
+	if err := wire.CheckContext(ctx, "alimtalk.Dispatcher.Dispatch"); err != nil {
+		return nil, err
+	}
 	if !ev.Kind.Known() {
-		return nil, &FieldError{Field: "event.kind", Reason: ReasonInvalid, Detail: "unknown event kind"}
+		return nil, &FieldError{Field: "Event.Kind", Key: "event.kind", Reason: ReasonInvalid, Detail: "unknown event kind"}
 	}
 	if strings.TrimSpace(ev.ID) == "" {
-		return nil, &FieldError{Field: "event.id", Reason: ReasonRequired, Detail: "the ID makes the message Refs"}
+		return nil, &FieldError{Field: "Event.ID", Key: "event.id", Reason: ReasonRequired, Detail: "the ID makes the message Refs"}
 	}
 	report := &Report{Kind: ev.Kind, EventID: ev.ID}
 	ec, configured := d.cfg.Events[ev.Kind]
@@ -211,8 +222,7 @@ func (d *Dispatcher) Dispatch(ctx context.Context, ev Event) (*Report, error) {
 	}
 
 	msgs, audiences := d.messages(ev, &ec)
-	batch := PrepareBatch(msgs, d.templates, d.limits)
-	results, err := d.send(ctx, batch)
+	results, err := d.send(ctx, prepareBatch(msgs, d.templates, d.limits))
 	report.Deliveries = make([]Delivery, len(msgs))
 	for i, m := range msgs {
 		report.Deliveries[i] = Delivery{Audience: audiences[i], TemplateCode: m.TemplateCode, Result: results[i]}
@@ -259,12 +269,12 @@ func (d *Dispatcher) messages(ev Event, ec *EventConfig) ([]Message, []Audience)
 
 // send claims the ready messages' Refs, sends the fresh ones in one call, releases the Refs
 // of messages that certainly did not go out, and returns one Result per batch message.
-func (d *Dispatcher) send(ctx context.Context, b *Batch) ([]Result, error) {
-	results := b.Results()
+func (d *Dispatcher) send(ctx context.Context, b *batch) ([]Result, error) {
+	results := b.pending()
 	var toSend []Message
 	var sentPos []int // positions in the batch input of toSend
-	for j, m := range b.Ready {
-		pos := b.Position(j)
+	for j, m := range b.ready {
+		pos := b.positions[j]
 		if d.ledger != nil {
 			fresh, err := d.ledger.Claim(ctx, m.Ref)
 			if err != nil {
@@ -286,13 +296,26 @@ func (d *Dispatcher) send(ctx context.Context, b *Batch) ([]Result, error) {
 	sent, err := d.sender.Send(ctx, toSend)
 	for k, r := range alignResults(toSend, sent, err) {
 		results[sentPos[k]] = r
-		if d.ledger != nil && (r.Status == StatusRejected || r.Status == StatusNotSent || r.Status == StatusInvalid) {
-			// It certainly did not go out: let a later dispatch try again. A failed release
-			// only means that retry will be reported as a duplicate.
+		if d.ledger != nil && certainlyNotSent(r) {
+			// Let a later dispatch try again. A failed release only means that retry will be
+			// reported as a duplicate.
 			_ = d.ledger.Release(context.WithoutCancel(ctx), toSend[k].Ref)
 		}
 	}
 	return results, err
+}
+
+// certainlyNotSent reports whether r proves its message did not go out, so that its Ref may
+// be released: rejected, invalid or not sent, and nothing in its error says the outcome is
+// unknown. alignResults already turns such misclassified results into StatusUnknown; the
+// check is repeated here because releasing a Ref wrongly is the one mistake that sends a
+// customer the same message twice.
+func certainlyNotSent(r Result) bool {
+	switch r.Status {
+	case StatusRejected, StatusNotSent, StatusInvalid:
+		return !outcomeUnknown(r.Err)
+	}
+	return false
 }
 
 // ErrDuplicate is the Err of StatusDuplicate results: the Ledger already held the message's

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/alimtalk"
 	"github.com/kshop-dev/kshop/alimtalk/alimtalktest"
 )
@@ -55,15 +56,18 @@ func shopConfig() alimtalk.Config {
 }
 
 // fixedClock returns a clock reading t.
+// afternoonClock is the fake provider's clock: the dispatchers' clocks are at or after it.
+func afternoonClock() time.Time { return afternoon }
+
 func fixedClock(t time.Time) alimtalk.DispatcherOption {
 	return alimtalk.WithClock(func() time.Time { return t })
 }
 
-var afternoon = time.Date(2024, 7, 12, 16, 9, 21, 0, alimtalk.KST)
+var afternoon = time.Date(2024, 7, 12, 16, 9, 21, 0, kshop.KST())
 
 func newTestDispatcher(t *testing.T, cfg alimtalk.Config, opts ...alimtalk.DispatcherOption) (*alimtalk.Dispatcher, *alimtalktest.Sender) {
 	t.Helper()
-	fake := alimtalktest.NewSender(alimtalktest.WithTemplates(shopTemplates()))
+	fake := alimtalktest.NewSender(alimtalktest.WithTemplates(shopTemplates()), alimtalktest.WithClock(afternoonClock))
 	d, err := alimtalk.NewDispatcher(cfg, fake, shopTemplates(), append([]alimtalk.DispatcherOption{fixedClock(afternoon)}, opts...)...)
 	require.NoError(t, err)
 	return d, fake
@@ -142,7 +146,7 @@ func TestDispatchPerEventVariableNamesAndExtras(t *testing.T) {
 		alimtalk.EventMemberJoined: {Enabled: true, TemplateCode: "J2",
 			VariableNames: map[alimtalk.Field]string{alimtalk.FieldCustomerName: "고객명"}},
 	}
-	fake := alimtalktest.NewSender()
+	fake := alimtalktest.NewSender(alimtalktest.WithClock(afternoonClock))
 	d, err := alimtalk.NewDispatcher(cfg, fake, templates, fixedClock(afternoon))
 	require.NoError(t, err)
 	_, err = d.Dispatch(context.Background(), alimtalk.Event{Kind: alimtalk.EventMemberJoined, ID: "m1",
@@ -163,15 +167,15 @@ func TestDispatchReservedDelay(t *testing.T) {
 	del := report.Deliveries[0]
 	assert.Equal(t, alimtalk.StatusReserved, del.Status)
 	assert.True(t, afternoon.Add(20*time.Minute).Equal(del.ScheduledAt), "30 minutes after the event: %v", del.ScheduledAt)
-	assert.Equal(t, alimtalk.KST, del.ScheduledAt.Location())
+	assert.Equal(t, kshop.KST(), del.ScheduledAt.Location())
 	require.Len(t, fake.Accepted(), 1)
 	assert.Len(t, fake.Accepted()[0].Buttons, 1, "the template's DS button goes with the message")
 }
 
 func TestDispatchQuietHoursCrossingMidnight(t *testing.T) {
 	t.Parallel()
-	late := time.Date(2024, 7, 12, 23, 40, 0, 0, alimtalk.KST)
-	nextMorning := time.Date(2024, 7, 13, 8, 0, 0, 0, alimtalk.KST)
+	late := time.Date(2024, 7, 12, 23, 40, 0, 0, kshop.KST())
+	nextMorning := time.Date(2024, 7, 13, 8, 0, 0, 0, kshop.KST())
 	tests := []struct {
 		name      string
 		operators bool
@@ -180,7 +184,7 @@ func TestDispatchQuietHoursCrossingMidnight(t *testing.T) {
 		wantOps   time.Time
 	}{
 		{name: "customers wait, operators now", now: late, wantCust: nextMorning},
-		{name: "after midnight", now: time.Date(2024, 7, 13, 3, 0, 0, 0, alimtalk.KST), wantCust: nextMorning},
+		{name: "after midnight", now: time.Date(2024, 7, 13, 3, 0, 0, 0, kshop.KST()), wantCust: nextMorning},
 		{name: "operators wait too", operators: true, now: late, wantCust: nextMorning, wantOps: nextMorning},
 		{name: "daytime", now: afternoon},
 	}
@@ -206,7 +210,7 @@ func TestDispatchQuietHoursCrossingMidnight(t *testing.T) {
 
 func TestDispatchIgnoreQuietHours(t *testing.T) {
 	t.Parallel()
-	d, _ := newTestDispatcher(t, shopConfig(), fixedClock(time.Date(2024, 7, 12, 23, 0, 0, 0, alimtalk.KST)))
+	d, _ := newTestDispatcher(t, shopConfig(), fixedClock(time.Date(2024, 7, 12, 23, 0, 0, 0, kshop.KST())))
 	report, err := d.Dispatch(context.Background(), alimtalk.Event{Kind: alimtalk.EventMemberJoined, ID: "u1",
 		CustomerName: "가", CustomerPhone: "010-1234-5678"})
 	require.NoError(t, err)
@@ -412,10 +416,12 @@ func TestDispatchEventValidation(t *testing.T) {
 	_, err := d.Dispatch(context.Background(), alimtalk.Event{Kind: "order.teleported", ID: "x"})
 	var fe *alimtalk.FieldError
 	require.ErrorAs(t, err, &fe)
-	assert.Equal(t, "event.kind", fe.Field)
+	assert.Equal(t, "Event.Kind", fe.Field)
+	assert.Equal(t, "event.kind", fe.Key)
 	_, err = d.Dispatch(context.Background(), alimtalk.Event{Kind: alimtalk.EventOrderReceived, ID: " "})
 	require.ErrorAs(t, err, &fe)
-	assert.Equal(t, "event.id", fe.Field)
+	assert.Equal(t, "Event.ID", fe.Field)
+	assert.Equal(t, "event.id", fe.Key)
 	assert.Equal(t, 0, fake.Calls())
 }
 
@@ -492,8 +498,8 @@ func TestNewDispatcherMissingShopURLAndSender(t *testing.T) {
 	cfg.ShopURL, cfg.SenderNumber = "", ""
 	_, err := alimtalk.NewDispatcher(cfg, alimtalktest.NewSender(), shopTemplates())
 	require.Error(t, err)
-	assert.Equal(t, "alimtalk: invalid dispatcher configuration: shop_url: required: set the shop's domain: nothing is sent without it; "+
-		"sender_number: required: set the registered SMS sender number", err.Error())
+	assert.Equal(t, "alimtalk: invalid dispatcher configuration: ShopURL (shop_url): required: set the shop's domain: nothing is sent without it; "+
+		"SenderNumber (sender_number): required: set the registered SMS sender number", err.Error())
 }
 
 func TestDispatcherCopiesConfig(t *testing.T) {

@@ -1,6 +1,6 @@
 // Package alimtalk is the provider-neutral Kakao AlimTalk (알림톡) domain of kshop: templates
 // and their #{variable} rendering, Kakao's message rules, buttons, SMS/LMS failover, the
-// template lifecycle, the Sender interface that provider clients implement (ssoda, lunasoft),
+// template lifecycle, the Sender interface that provider clients implement (ssoda; other providers alike),
 // and the shop's auto-send Dispatcher (event → template → provider). It is pure Go: no
 // network, no global state.
 //
@@ -37,18 +37,13 @@
 // otherwise), renders Text from the template when empty or matches it when given, fills the
 // title and button links from the template, checks every rule with configurable Limits
 // (NHN accepts 1,300 characters where Kakao says 1,000), and resolves the Failover (SMS up
-// to 90 EUC-KR bytes, LMS above). PrepareBatch does it for a list and keeps the invalid
-// messages aside with StatusInvalid, so that one bad number fails alone; Batch.Complete merges
-// the provider's answers back in order. A provider client looks like this:
-//
-//	func (c *Client) Send(ctx context.Context, msgs []alimtalk.Message) ([]alimtalk.Result, error) {
-//		b := alimtalk.PrepareBatch(msgs, c.templates, c.limits)
-//		if len(b.Ready) == 0 {
-//			return b.Results(), nil
-//		}
-//		sent, err := c.sendPrepared(ctx, b.Ready) // one Result per b.Ready[i], or a call error
-//		return b.Complete(sent, err)
-//	}
+// to 90 EUC-KR bytes, LMS above). It refuses, before anything is sent, texts that are not
+// valid UTF-8 or hold control characters (line breaks and tabs are kept in the message and
+// SMS/LMS text), a title without a known TEXT-emphasis template, and a reservation time in the
+// past or beyond Limits.ScheduleHorizon (60 days). Every problem is reported at once in
+// FieldErrors; each *FieldError names the Go field ("Buttons[2].URLMobile") and its wire key
+// ("buttons[2].url_mobile"). Provider clients prepare lists of messages with package
+// alimtalk/provider, so one bad number fails alone (StatusInvalid) and the rest are sent.
 //
 // Result.Status is accepted, reserved, rejected, invalid, not sent, unknown or duplicate.
 // StatusUnknown means the provider may have taken the message (its Err wraps
@@ -57,7 +52,8 @@
 //
 // # Dispatcher
 //
-// The Dispatcher is Godomall's 카카오 알림톡 자동발송 as a library (seed 000). Config has a global
+// The Dispatcher is Godomall's 카카오 알림톡 자동발송 as a library (Godomall 카카오 알림톡 app
+// guide). Config has a global
 // switch, one switch per group (order/shipping, member, board) and one EventConfig per event:
 // on/off, template code (and an operator template), audience (customer, operator, both),
 // timing (immediate, after a delay, or at a time of day) and variable names. QuietHours hold
@@ -109,5 +105,7 @@
 //	SMS ≤ 90 EUC-KR bytes, else LMS; LMS 2,000 chars         Lunasoft failover doc; Ssoda    confirmed
 //	template code 5–30 [A-Za-z0-9_-]                         Ssoda guide, Bizppurio          confirmed
 //	sender key 40 chars                                      NHN                             confirmed, configurable
-//	auto-send groups, immediate/reserved, shop URL needed    Godomall (seed 000)             confirmed; event list inferred
+//	reservation ≤ 60 days ahead, not in the past             NHN AlimTalk API v2.3           confirmed there; other providers inferred, configurable
+//	no control characters; line breaks in text only          —                               inferred
+//	auto-send groups, immediate/reserved, shop URL needed    Godomall 알림톡 app guide         confirmed; event list inferred
 package alimtalk

@@ -19,9 +19,10 @@ var ErrOutcomeUnknown = kshop.ErrOutcomeUnknown
 
 // Sentinels for errors.Is. The typed errors below carry the details (errors.As).
 var (
-	// ErrInvalid is matched by every *FieldError and FieldErrors: bad input found before
-	// anything was sent.
-	ErrInvalid = errors.New("alimtalk: invalid input")
+	// ErrInvalid is matched by every *FieldError, FieldErrors and *ConfigError: bad input
+	// found before anything was sent. It is kshop.ErrInvalid, the value every kshop package's
+	// validation errors match.
+	ErrInvalid = kshop.ErrInvalid
 	// ErrMissingVariables is matched by *MissingVariablesError.
 	ErrMissingVariables = errors.New("alimtalk: missing template variables")
 	// ErrTemplateMismatch is matched by *MismatchError: the text is not the template with its
@@ -87,6 +88,14 @@ const (
 	ReasonNotSendable
 	// ReasonDuplicate: the value appears twice where it must be unique.
 	ReasonDuplicate
+	// ReasonControlChars: the text holds a control character (NUL, ESC, DEL, …; CR, LF and
+	// TAB are allowed only in message and failover text).
+	ReasonControlChars
+	// ReasonInvalidUTF8: the text is not valid UTF-8.
+	ReasonInvalidUTF8
+	// ReasonOutOfRange: the value lies outside the allowed range (a reservation time in the
+	// past or beyond Limits.ScheduleHorizon).
+	ReasonOutOfRange
 )
 
 // String describes the reason in a few words.
@@ -114,18 +123,56 @@ func (r Reason) String() string {
 		return "template not sendable"
 	case ReasonDuplicate:
 		return "duplicate"
+	case ReasonControlChars:
+		return string(kshop.RuleControlChars)
+	case ReasonInvalidUTF8:
+		return string(kshop.RuleInvalidUTF8)
+	case ReasonOutOfRange:
+		return string(kshop.RuleRange)
 	default:
 		return "invalid"
 	}
 }
 
-// FieldError is a validation error naming one field and the reason. Field uses the wire-ish
-// snake_case path of the value ("to", "text", "buttons[2].url_mobile", "failover.content",
-// "item_list.items[0].title"). Its text never contains the field's value, so it is safe to
-// log: values may be personal data.
+// Rule returns the reason in the vocabulary every kshop package shares (kshop.Rule), so one
+// piece of code can report field errors of every package alike.
+func (r Reason) Rule() kshop.Rule {
+	switch r {
+	case ReasonRequired:
+		return kshop.RuleRequired
+	case ReasonTooLong:
+		return kshop.RuleTooLong
+	case ReasonTooShort:
+		return kshop.RuleTooShort
+	case ReasonTooMany:
+		return kshop.RuleTooMany
+	case ReasonTooFew:
+		return kshop.RuleTooFew
+	case ReasonNotAllowed:
+		return kshop.RuleNotAllowed
+	case ReasonControlChars:
+		return kshop.RuleControlChars
+	case ReasonInvalidUTF8:
+		return kshop.RuleInvalidUTF8
+	case ReasonOutOfRange:
+		return kshop.RuleRange
+	case ReasonMismatch, ReasonDuplicate:
+		return kshop.RuleConflict
+	default:
+		return kshop.RuleFormat
+	}
+}
+
+// FieldError is a validation error naming one field and the reason, in the convention every
+// kshop package follows: Field is the Go path of the value ("To", "Buttons[2].URLMobile",
+// "Failover.Content", "ItemList.Items[0].Title") and Key its snake_case wire path
+// ("to", "buttons[2].url_mobile", "failover.content", "item_list.items[0].title"). Its text
+// never contains the field's value, so it is safe to log: values may be personal data.
 type FieldError struct {
-	// Field is the path of the offending field.
+	// Field is the Go path of the offending field.
 	Field string
+	// Key is the field's wire path, as providers and Kakao name it.
+	Key string
 	// Reason says what is wrong.
 	Reason Reason
 	// Limit is the limit that was exceeded or not reached (0 when not applicable).
@@ -141,7 +188,16 @@ type FieldError struct {
 
 func (e *FieldError) message() string {
 	var b strings.Builder
-	b.WriteString(e.Field)
+	field := e.Field
+	if field == "" {
+		field = goPath(e.Key)
+	}
+	b.WriteString(field)
+	if e.Key != "" && e.Key != field {
+		b.WriteString(" (")
+		b.WriteString(e.Key)
+		b.WriteString(")")
+	}
 	b.WriteString(": ")
 	b.WriteString(e.Reason.String())
 	switch e.Reason {
@@ -202,23 +258,98 @@ func (es FieldErrors) Unwrap() []error {
 // Is makes errors.Is(err, ErrInvalid) true for FieldErrors.
 func (es FieldErrors) Is(target error) bool { return target == ErrInvalid }
 
-// Field returns the first problem whose Field equals name, or nil.
+// Field returns the first problem whose Field (Go path) or Key (wire path) equals name, or
+// nil.
 func (es FieldErrors) Field(name string) *FieldError {
 	for _, e := range es {
-		if e.Field == name {
+		if e.Field == name || e.Key == name {
 			return e
 		}
 	}
 	return nil
 }
 
-// err returns nil for an empty list, so that callers never get a non-nil error interface
-// holding an empty slice.
+// err names every problem (see named) and returns nil for an empty list, so that callers
+// never get a non-nil error interface holding an empty slice.
 func (es FieldErrors) err() error {
 	if len(es) == 0 {
 		return nil
 	}
+	return named(es)
+}
+
+// named fills the Go path of every problem built with only its wire Key, and returns es. The
+// validators speak in wire keys (they match the providers' documents); the Go path is derived
+// once, on the way out.
+func named[S ~[]*FieldError](es S) S {
+	for _, e := range es {
+		if e.Field == "" {
+			e.Field = goPath(e.Key)
+		}
+	}
 	return es
+}
+
+// keyFields maps the wire keys whose Go field is not their CamelCase form.
+var keyFields = map[string]string{
+	"inspection_status": "Inspection",
+	"status":            "Service",
+	"ctx":               "ctx",
+	"sender":            "sender",
+	"templates":         "templates",
+}
+
+// initialisms are written in capitals in Go field names (URLMobile, PluginID, SchemeIOS).
+var initialisms = map[string]string{"url": "URL", "id": "ID", "pc": "PC", "ios": "IOS"}
+
+// goPath turns a wire path into the Go path of the same field: "buttons[2].url_mobile" →
+// "Buttons[2].URLMobile", "events[order.received].template_code" →
+// "Events[order.received].TemplateCode". Index and map-key brackets are kept verbatim.
+func goPath(key string) string {
+	if f, ok := keyFields[key]; ok {
+		return f
+	}
+	var b strings.Builder
+	b.Grow(len(key))
+	upper := true
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		switch {
+		case c == '[':
+			end := strings.IndexByte(key[i:], ']')
+			if end < 0 {
+				end = len(key) - i - 1
+			}
+			b.WriteString(key[i : i+end+1])
+			i += end
+			continue
+		case c == '.':
+			b.WriteByte(c)
+			upper = true
+			continue
+		case c == '_':
+			upper = true
+			continue
+		}
+		if upper {
+			word := key[i:]
+			if n := strings.IndexAny(word, "_.["); n >= 0 {
+				word = word[:n]
+			}
+			if up, ok := initialisms[word]; ok {
+				b.WriteString(up)
+				i += len(word) - 1
+				upper = false
+				continue
+			}
+			if c >= 'a' && c <= 'z' {
+				c -= 'a' - 'A'
+			}
+			upper = false
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 // MissingVariablesError lists every template variable that a render needed but the
@@ -321,8 +452,9 @@ func (e *StateError) Error() string {
 // Is makes errors.Is(err, ErrNotAllowed) true.
 func (e *StateError) Is(target error) bool { return target == ErrNotAllowed }
 
-// ConfigError lists every problem NewDispatcher found in a Config. Field paths name the
-// Config field ("shop_url", "sender_number", "events[order.received].template_code", …).
+// ConfigError lists every problem NewDispatcher found in a Config. Field is the Config field's
+// Go path ("ShopURL", "SenderNumber", "Events[order.received].TemplateCode", …) and Key its
+// snake_case form ("shop_url", …).
 type ConfigError struct {
 	// Problems lists every problem found, in a stable order.
 	Problems []*FieldError
@@ -349,5 +481,5 @@ func (e *ConfigError) Unwrap() []error {
 // Is makes errors.Is(err, ErrConfig) true.
 func (e *ConfigError) Is(target error) bool { return target == ErrConfig }
 
-// Field returns the first problem whose Field equals name, or nil.
+// Field returns the first problem whose Field or Key equals name, or nil.
 func (e *ConfigError) Field(name string) *FieldError { return FieldErrors(e.Problems).Field(name) }

@@ -27,9 +27,9 @@ func (g Group) String() string {
 }
 
 // EventKind is a shop event that can trigger an AlimTalk. The list is modelled on Godomall's
-// auto-send conditions (seed 000: order/shipping, member and board tabs); which events a
-// given Godomall build offers is not public, so the names here are ours. Godomall's own
-// config key is known for one: member.JOIN (EventMemberJoined).
+// auto-send conditions (Godomall 카카오 알림톡 app guide: order/shipping, member and board
+// tabs); which events a given Godomall build offers is not public, so the names here are
+// ours. Godomall's own config key is known for one: member.JOIN (EventMemberJoined).
 type EventKind string
 
 // Order and shipping events (GroupOrder).

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/alimtalk"
 	"github.com/kshop-dev/kshop/alimtalk/alimtalktest"
 )
@@ -66,9 +67,9 @@ func ExampleTemplate_Validate() {
 		}
 	}
 	// Output:
-	// ad - required
-	// buttons[0].type - required
-	// subtitle - required
+	// Ad - required
+	// Buttons[0].Type - required
+	// Subtitle - required
 }
 
 func ExampleValidateTemplateCode() {
@@ -77,8 +78,8 @@ func ExampleValidateTemplateCode() {
 	fmt.Println(alimtalk.Limits{TemplateCodeMax: 20}.ValidateTemplateCode("ORDER_RECEIVED_CUSTOMER"))
 	// Output:
 	// <nil>
-	// alimtalk: template_code: invalid: only A-Z, a-z, 0-9, '_' and '-' are allowed
-	// alimtalk: template_code: too long (23, limit 20)
+	// alimtalk: TemplateCode (template_code): invalid: only A-Z, a-z, 0-9, '_' and '-' are allowed
+	// alimtalk: TemplateCode (template_code): too long (23, limit 20)
 }
 
 func ExampleValidateButtons() {
@@ -88,7 +89,7 @@ func ExampleValidateButtons() {
 		{Type: alimtalk.ButtonChannelAdd, Name: "채널 추가"},
 	}, false, alimtalk.Limits{})
 	fmt.Println(err)
-	// Output: alimtalk: 2 problems: buttons[1]: required: app-link buttons need two of scheme_android, scheme_ios and url_mobile; buttons[2].type: not allowed: a channel-add (AC) button must be the first button
+	// Output: alimtalk: 2 problems: Buttons[1] (buttons[1]): required: app-link buttons need two of scheme_android, scheme_ios and url_mobile; Buttons[2].Type (buttons[2].type): not allowed: a channel-add (AC) button must be the first button
 }
 
 func ExampleTemplateState_CanSend() {
@@ -163,63 +164,26 @@ func ExampleMessage_Validate() {
 	var pe *alimtalk.PhoneError
 	fmt.Println(errors.As(err, &pe), pe.Reason == alimtalk.PhoneLength)
 	// Output:
-	// alimtalk: 2 problems: to: invalid: phone: invalid number: wrong number of digits for its prefix (******4567); text: missing variables: the text still holds placeholders: missing template variables: #{name}
+	// alimtalk: 2 problems: To (to): invalid: phone: invalid number: wrong number of digits for its prefix (******4567); Text (text): missing variables: the text still holds placeholders: missing template variables: #{name}
 	// true true
 }
 
-func ExampleChooseFailoverKind() {
-	short := "[리리비] 주문이 접수되었습니다."
-	long := "[리리비] 홍길동님의 주문이 접수되었습니다. 주문번호 1907121609206272, 결제금액 7,500원. 이용해 주셔서 감사합니다."
-	fmt.Println(alimtalk.ChooseFailoverKind(short, alimtalk.Limits{}))
-	fmt.Println(alimtalk.ChooseFailoverKind(long, alimtalk.Limits{}))
-	// Output:
-	// SMS
-	// LMS
-}
-
-func ExampleFailover_Resolve() {
-	f := alimtalk.Failover{Kind: alimtalk.FailoverSMS, From: "1588-1234"}
-	text := "[리리비] 홍길동님의 주문이 접수되었습니다. 주문번호 1907121609206272, 결제금액 7,500원. 감사합니다."
-	_, err := f.Resolve(text, alimtalk.Limits{})
+func ExampleFailover() {
+	m := alimtalk.Message{
+		To:           "010-1234-5678",
+		TemplateCode: "ORDER",
+		Text:         "[리리비] 홍길동님의 주문이 접수되었습니다. 주문번호 1907121609206272, 결제금액 7,500원. 감사합니다.",
+		Failover:     &alimtalk.Failover{Kind: alimtalk.FailoverSMS, From: "1588-1234"},
+	}
+	_, err := m.Prepare(nil, alimtalk.Limits{})
 	fmt.Println(err)
 
-	f.Kind = alimtalk.FailoverAuto
-	f.Subject = "[리리비] 주문 안내"
-	got, err := f.Resolve(text, alimtalk.Limits{})
-	fmt.Println(got.Kind, got.From, got.Subject, err)
+	m.Failover = &alimtalk.Failover{From: "1588-1234", Subject: "[리리비] 주문 안내"} // FailoverAuto
+	got, err := m.Prepare(nil, alimtalk.Limits{})
+	fmt.Println(got.Failover.Kind, got.Failover.From, got.Failover.Subject, err)
 	// Output:
-	// alimtalk: failover.content: too long (99, limit 90): EUC-KR bytes for a forced SMS; use FailoverAuto or FailoverLMS
+	// alimtalk: Failover.Content (failover.content): too long (99, limit 90): EUC-KR bytes for a forced SMS; use FailoverAuto or FailoverLMS
 	// LMS 15881234 [리리비] 주문 안내 <nil>
-}
-
-func ExamplePrepareBatch() {
-	templates := alimtalk.NewTemplateSet(alimtalk.Template{Code: "HELLO", Content: "#{name}님 안녕하세요"})
-	msgs := []alimtalk.Message{
-		{To: "010-1234-5678", TemplateCode: "HELLO", Variables: map[string]string{"name": "홍길동"}, Ref: "a"},
-		{To: "010-12", TemplateCode: "HELLO", Variables: map[string]string{"name": "김철수"}, Ref: "b"},
-	}
-	b := alimtalk.PrepareBatch(msgs, templates, alimtalk.Limits{})
-	fmt.Println(len(b.Ready), b.Ready[0].Text)
-
-	// A provider client sends b.Ready and merges its answer back.
-	results, _ := b.Complete([]alimtalk.Result{{MessageID: "m-1", Status: alimtalk.StatusAccepted}}, nil)
-	for _, r := range results {
-		fmt.Printf("%s %s %q\n", r.Ref, r.Status, r.MessageID)
-	}
-	// Output:
-	// 1 홍길동님 안녕하세요
-	// a accepted "m-1"
-	// b invalid ""
-}
-
-func ExampleSplitByTemplate() {
-	msgs := []alimtalk.Message{{TemplateCode: "ORDER"}, {TemplateCode: "SHIP"}, {TemplateCode: "ORDER"}}
-	for _, g := range alimtalk.SplitByTemplate(msgs) {
-		fmt.Println(g.TemplateCode, g.Indexes)
-	}
-	// Output:
-	// ORDER [0 2]
-	// SHIP [1]
 }
 
 func ExampleNewDispatcher() {
@@ -229,7 +193,7 @@ func ExampleNewDispatcher() {
 	fmt.Println(err)
 	// Output:
 	// true
-	// alimtalk: invalid dispatcher configuration: shop_url: required: set the shop's domain: nothing is sent without it; sender_number: required: set the registered SMS sender number
+	// alimtalk: invalid dispatcher configuration: ShopURL (shop_url): required: set the shop's domain: nothing is sent without it; SenderNumber (sender_number): required: set the registered SMS sender number
 }
 
 func ExampleDispatcher_Dispatch() {
@@ -248,9 +212,10 @@ func ExampleDispatcher_Dispatch() {
 			alimtalk.EventOrderReceived: {Enabled: true, TemplateCode: "ORDER_C", OperatorTemplateCode: "ORDER_O", Audience: alimtalk.AudienceBoth},
 		},
 	}
-	provider := alimtalktest.NewSender() // in production: an ssoda or lunasoft client
-	night := time.Date(2024, 7, 12, 22, 30, 0, 0, alimtalk.KST)
-	d, err := alimtalk.NewDispatcher(cfg, provider, templates, alimtalk.WithClock(func() time.Time { return night }))
+	night := func() time.Time { return time.Date(2024, 7, 12, 22, 30, 0, 0, kshop.KST()) }
+	// In production: a provider client such as ssoda's, and no clocks.
+	provider := alimtalktest.NewSender(alimtalktest.WithClock(night))
+	d, err := alimtalk.NewDispatcher(cfg, provider, templates, alimtalk.WithClock(night))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -297,13 +262,13 @@ func ExampleFormatWon() {
 	// Output: 7,500원 1,234,567원
 }
 
-func ExampleQuietHours_Release() {
+func ExampleQuietHours_Contains() {
 	q := alimtalk.DefaultQuietHours() // 21:00–08:00 KST
-	fmt.Println(q.Release(time.Date(2024, 7, 12, 23, 15, 0, 0, alimtalk.KST)).Format("01-02 15:04"))
-	fmt.Println(q.Release(time.Date(2024, 7, 12, 14, 0, 0, 0, alimtalk.KST)).Format("01-02 15:04"))
+	fmt.Println(q.Contains(time.Date(2024, 7, 12, 23, 15, 0, 0, kshop.KST())))
+	fmt.Println(q.Contains(time.Date(2024, 7, 12, 14, 0, 0, 0, kshop.KST())))
 	// Output:
-	// 07-13 08:00
-	// 07-12 14:00
+	// true
+	// false
 }
 
 func ExampleGodomallVariableNames() {

@@ -53,43 +53,41 @@ type Failover struct {
 	From string
 }
 
-// ChooseFailoverKind returns FailoverSMS when content takes at most lim.SMSBytes (90) bytes in
+// chooseFailoverKind returns FailoverSMS when content takes at most lim.SMSBytes (90) bytes in
 // EUC-KR and FailoverLMS otherwise. A character EUC-KR cannot encode (an emoji, a rare
 // Hanja) counts as 2 bytes instead of being an error: the AlimTalk itself can carry it, so
 // refusing the whole notification over its fallback text would cost more than a carrier's
 // substitute glyph, and counting it conservatively moves borderline texts to LMS.
-func ChooseFailoverKind(content string, lim Limits) FailoverKind {
-	lim = lim.withDefaults()
+func chooseFailoverKind(content string, lim Limits) FailoverKind {
 	if wire.EUCKRLenLenient(content) <= lim.SMSBytes {
 		return FailoverSMS
 	}
 	return FailoverLMS
 }
 
-// Resolve returns the failover ready for a provider: Content defaulted to text, Kind resolved
+// resolve returns the failover ready for a provider: Content defaulted to text, Kind resolved
 // from Auto, From normalized to digits, Subject cleared for SMS. It checks the length rules
 // (a forced SMS over lim.SMSBytes, an LMS over lim.LMSRunes, a subject over
-// lim.LMSSubjectBytes) and the sender number. It returns nil or FieldErrors with fields
-// "failover.…".
-func (f Failover) Resolve(text string, lim Limits) (Failover, error) {
-	out, errs := f.resolve(text, lim.withDefaults(), nil)
-	return out, errs.err()
-}
-
+// lim.LMSSubjectBytes), the texts and the sender number, appending problems ("failover.…")
+// to errs. lim has its defaults.
 func (f Failover) resolve(text string, lim Limits, errs FieldErrors) (Failover, FieldErrors) {
 	if f.Content == "" {
 		f.Content = text
+	} else {
+		// The default, the AlimTalk text, is checked as Text already.
+		errs = checkText("failover.content", f.Content, true, errs)
 	}
+	errs = checkText("failover.subject", f.Subject, false, errs)
 	if strings.TrimSpace(f.Content) == "" {
-		errs = append(errs, &FieldError{Field: "failover.content", Reason: ReasonRequired})
+		errs = append(errs, &FieldError{Key: "failover.content", Reason: ReasonRequired})
 	}
 	if f.From != "" {
 		num, err := phone.Parse(f.From)
 		switch {
 		case err != nil:
-			errs = append(errs, &FieldError{Field: "failover.from", Reason: ReasonInvalid, Err: err})
+			errs = append(errs, &FieldError{Key: "failover.from", Reason: ReasonInvalid, Err: err})
 		case !isSenderNumberKind(num.Kind()):
-			errs = append(errs, &FieldError{Field: "failover.from", Reason: ReasonInvalid,
+			errs = append(errs, &FieldError{Key: "failover.from", Reason: ReasonInvalid,
 				Detail: "a " + num.Kind().String() + " number cannot be an SMS sender number"})
 		default:
 			f.From = num.Digits()
@@ -98,28 +96,25 @@ func (f Failover) resolve(text string, lim Limits, errs FieldErrors) (Failover, 
 	bytes := wire.EUCKRLenLenient(f.Content)
 	switch f.Kind {
 	case FailoverAuto:
-		f.Kind = FailoverLMS
-		if bytes <= lim.SMSBytes {
-			f.Kind = FailoverSMS
-		}
+		f.Kind = chooseFailoverKind(f.Content, lim)
 	case FailoverSMS:
 		if bytes > lim.SMSBytes {
-			errs = append(errs, &FieldError{Field: "failover.content", Reason: ReasonTooLong, Limit: lim.SMSBytes, Got: bytes,
+			errs = append(errs, &FieldError{Key: "failover.content", Reason: ReasonTooLong, Limit: lim.SMSBytes, Got: bytes,
 				Detail: "EUC-KR bytes for a forced SMS; use FailoverAuto or FailoverLMS"})
 		}
 	case FailoverLMS:
 	default:
-		errs = append(errs, &FieldError{Field: "failover.kind", Reason: ReasonInvalid, Detail: "must be auto, SMS or LMS"})
+		errs = append(errs, &FieldError{Key: "failover.kind", Reason: ReasonInvalid, Detail: "must be auto, SMS or LMS"})
 	}
 	if f.Kind == FailoverSMS {
 		f.Subject = ""
 	}
 	if f.Kind == FailoverLMS {
 		if n := runes(f.Content); n > lim.LMSRunes {
-			errs = append(errs, &FieldError{Field: "failover.content", Reason: ReasonTooLong, Limit: lim.LMSRunes, Got: n})
+			errs = append(errs, &FieldError{Key: "failover.content", Reason: ReasonTooLong, Limit: lim.LMSRunes, Got: n})
 		}
 		if n := wire.EUCKRLenLenient(f.Subject); n > lim.LMSSubjectBytes {
-			errs = append(errs, &FieldError{Field: "failover.subject", Reason: ReasonTooLong, Limit: lim.LMSSubjectBytes, Got: n,
+			errs = append(errs, &FieldError{Key: "failover.subject", Reason: ReasonTooLong, Limit: lim.LMSSubjectBytes, Got: n,
 				Detail: "EUC-KR bytes"})
 		}
 	}

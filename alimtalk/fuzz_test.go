@@ -138,6 +138,6 @@ func FuzzValidate(f *testing.F) {
 		_, _ = m.Prepare(&tpl, Limits{})
 		_, _ = m.Prepare(nil, Limits{})
 		_ = ValidateTemplateCode(content)
-		_ = ChooseFailoverKind(content, Limits{})
+		_ = chooseFailoverKind(content, Limits{}.withDefaults())
 	})
 }

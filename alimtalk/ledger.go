@@ -3,6 +3,8 @@ package alimtalk
 import (
 	"context"
 	"sync"
+
+	"github.com/kshop-dev/kshop/internal/wire"
 )
 
 // Ledger remembers which Refs the dispatcher has handed to the provider, so that dispatching
@@ -53,8 +55,12 @@ func NewMemoryLedger(capacity int) *MemoryLedger {
 	return &MemoryLedger{capacity: capacity, claimed: make(map[string]uint64)}
 }
 
-// Claim records ref; false when it is already recorded.
-func (l *MemoryLedger) Claim(_ context.Context, ref string) (bool, error) {
+// Claim records ref; false when it is already recorded. A nil ctx is refused with a
+// *kshop.ValidationError.
+func (l *MemoryLedger) Claim(ctx context.Context, ref string) (bool, error) {
+	if err := wire.CheckContext(ctx, "alimtalk.MemoryLedger.Claim"); err != nil {
+		return false, err
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if _, ok := l.claimed[ref]; ok {
@@ -78,8 +84,11 @@ func (l *MemoryLedger) Claim(_ context.Context, ref string) (bool, error) {
 	return true, nil
 }
 
-// Release forgets ref.
-func (l *MemoryLedger) Release(_ context.Context, ref string) error {
+// Release forgets ref. A nil ctx is refused with a *kshop.ValidationError.
+func (l *MemoryLedger) Release(ctx context.Context, ref string) error {
+	if err := wire.CheckContext(ctx, "alimtalk.MemoryLedger.Release"); err != nil {
+		return err
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	delete(l.claimed, ref)

@@ -1,14 +1,18 @@
 package alimtalk
 
-import "unicode/utf8"
+import (
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
 
 // Limits holds the numeric rules that Kakao and the providers enforce. Lengths count
 // characters (runes), except SMSBytes and LMSSubjectBytes, which count EUC-KR bytes the way
 // carriers do. A zero field means "the default" (DefaultLimits), so a vendor package can
 // override one value: Limits{ContentRunes: 1300} for NHN's raw send.
 //
-// The defaults are Kakao's published rules (research §2: NHN API v2.3, Bizppurio kapi),
-// except where a field's comment says "inferred".
+// The defaults are Kakao's rules as the providers publish them (NHN AlimTalk API v2.3,
+// Bizppurio's kapi guide), except where a field's comment says "inferred".
 type Limits struct {
 	// ContentRunes is the longest message text: 1,000 (Kakao). NHN's API accepts 1,300.
 	ContentRunes int
@@ -60,6 +64,18 @@ type Limits struct {
 	// TemplateCodeMin and TemplateCodeMax bound template codes for ValidateTemplateCode:
 	// 5–30 (Ssoda guide; Bizppurio ≤ 30; NHN ≤ 20 — set per vendor).
 	TemplateCodeMin, TemplateCodeMax int
+
+	// ScheduleHorizon is how far ahead Message.ScheduledAt may lie: 60 days by default, the
+	// limit NHN's AlimTalk API v2.3 publishes for requestDate (confirmed there). Ssoda and
+	// Lunasoft publish no limit, so for them the default is inferred; Solapi accepts 6 months.
+	ScheduleHorizon time.Duration
+	// ClockSkew is how far in the past ScheduledAt may lie and still be accepted (the
+	// provider then sends at once), to absorb the difference between the caller's clock and
+	// the provider's: 1 minute by default. An older time is refused, not sent at once: it is
+	// almost always a bug (a zone mix-up, a stale job).
+	ClockSkew time.Duration
+	// Now is the clock the ScheduledAt checks use; nil means time.Now. Set it in tests.
+	Now func() time.Time
 }
 
 // DefaultLimits returns Kakao's rules as published by the providers (see Limits).
@@ -95,6 +111,8 @@ func DefaultLimits() Limits {
 		SenderKeyLength:                    40,
 		TemplateCodeMin:                    5,
 		TemplateCodeMax:                    30,
+		ScheduleHorizon:                    60 * 24 * time.Hour,
+		ClockSkew:                          time.Minute,
 	}
 }
 
@@ -136,7 +154,40 @@ func (l Limits) withDefaults() Limits {
 	fill(&l.SenderKeyLength, d.SenderKeyLength)
 	fill(&l.TemplateCodeMin, d.TemplateCodeMin)
 	fill(&l.TemplateCodeMax, d.TemplateCodeMax)
+	if l.ScheduleHorizon <= 0 {
+		l.ScheduleHorizon = d.ScheduleHorizon
+	}
+	if l.ClockSkew <= 0 {
+		l.ClockSkew = d.ClockSkew
+	}
+	if l.Now == nil {
+		l.Now = time.Now
+	}
 	return l
+}
+
+// checkSchedule refuses a reservation time older than lim.ClockSkew or further ahead than
+// lim.ScheduleHorizon (lim has its defaults).
+func checkSchedule(at time.Time, lim Limits, errs FieldErrors) FieldErrors {
+	now := lim.Now()
+	switch {
+	case at.Before(now.Add(-lim.ClockSkew)):
+		errs = append(errs, &FieldError{Key: "scheduled_at", Reason: ReasonOutOfRange,
+			Detail: "the reservation time has passed; leave ScheduledAt zero to send now"})
+	case at.After(now.Add(lim.ScheduleHorizon)):
+		errs = append(errs, &FieldError{Key: "scheduled_at", Reason: ReasonOutOfRange,
+			Detail: "providers reserve at most " + formatHorizon(lim.ScheduleHorizon) + " ahead (Limits.ScheduleHorizon)"})
+	}
+	return errs
+}
+
+// formatHorizon writes whole days as "60 days", anything else as a Go duration.
+func formatHorizon(d time.Duration) string {
+	const day = 24 * time.Hour
+	if d%day == 0 {
+		return strconv.FormatInt(int64(d/day), 10) + " days"
+	}
+	return d.String()
 }
 
 // ValidateTemplateCode checks a template code against the rule some vendors impose on codes
@@ -150,16 +201,16 @@ func (l Limits) ValidateTemplateCode(code string) error {
 	n := utf8.RuneCountInString(code)
 	switch {
 	case code == "":
-		return &FieldError{Field: "template_code", Reason: ReasonRequired}
+		return &FieldError{Field: "TemplateCode", Key: "template_code", Reason: ReasonRequired}
 	case n < l.TemplateCodeMin:
-		return &FieldError{Field: "template_code", Reason: ReasonTooShort, Limit: l.TemplateCodeMin, Got: n}
+		return &FieldError{Field: "TemplateCode", Key: "template_code", Reason: ReasonTooShort, Limit: l.TemplateCodeMin, Got: n}
 	case n > l.TemplateCodeMax:
-		return &FieldError{Field: "template_code", Reason: ReasonTooLong, Limit: l.TemplateCodeMax, Got: n}
+		return &FieldError{Field: "TemplateCode", Key: "template_code", Reason: ReasonTooLong, Limit: l.TemplateCodeMax, Got: n}
 	}
 	for i := 0; i < len(code); i++ {
 		c := code[i]
 		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
-			return &FieldError{Field: "template_code", Reason: ReasonInvalid,
+			return &FieldError{Field: "TemplateCode", Key: "template_code", Reason: ReasonInvalid,
 				Detail: "only A-Z, a-z, 0-9, '_' and '-' are allowed"}
 		}
 	}

@@ -39,7 +39,9 @@ type Message struct {
 	Buttons []Button
 	// Failover is the SMS/LMS sent when the AlimTalk cannot be delivered; nil for none.
 	Failover *Failover
-	// ScheduledAt reserves the send (zero = now). Prepare converts it to KST.
+	// ScheduledAt reserves the send (zero = now). Prepare converts it to KST and refuses a
+	// time in the past (beyond Limits.ClockSkew) or more than Limits.ScheduleHorizon (60
+	// days) ahead.
 	ScheduledAt time.Time
 	// Ref is the caller's correlation key, returned in Result.Ref and, where the provider
 	// takes a client key (Lunasoft custom_key), sent to it for reconciliation.
@@ -54,29 +56,37 @@ func (m Message) Validate(lim Limits) error {
 	return err
 }
 
-// Prepare returns the message ready for a provider, or FieldErrors listing every problem:
+// Prepare returns the message ready for a provider, or FieldErrors listing every problem
+// (each with its Go path in Field and its wire path in Key):
 //
 //   - To is normalized to digits and must be a Korean mobile number (Kakao delivers to
 //     KakaoTalk accounts, which belong to mobile numbers; 050x, 070 and M2M numbers are
-//     refused). A bad number is a *FieldError on "to" wrapping a *PhoneError.
+//     refused). A bad number is a *FieldError on "To" wrapping a *PhoneError.
 //   - TemplateCode must be set; when tpl is given, it must equal tpl.Code and, if tpl
-//     reports a lifecycle state, tpl.CanSend must allow sending ("template_code",
+//     reports a lifecycle state, tpl.CanSend must allow sending ("TemplateCode",
 //     ReasonNotSendable, wrapping a *StateError).
-//   - Text is rendered from tpl when empty, or matched against tpl when given ("text",
+//   - Text is rendered from tpl when empty, or matched against tpl when given ("Text",
 //     ReasonMismatch, wrapping a *MismatchError: Kakao 3016). Without tpl, Text is required
 //     and must not hold unfilled placeholders. Its length is at most Limits.ContentRunes
 //     (ItemListContentRunes for ITEM_LIST templates).
-//   - Title is rendered or matched like Text for TEXT-emphasis templates, refused for other
-//     templates, and at most Limits.TitleRunes.
+//   - Title is rendered or matched like Text for TEXT-emphasis (강조표기형) templates and at
+//     most Limits.TitleRunes. It is refused for other templates, and when the template is not
+//     known (tpl nil), since nothing then shows that it is an emphasis template.
 //   - Buttons are copied from tpl when empty (links rendered), or compared with tpl's by
-//     type and name ("buttons[i].name", ReasonMismatch: Kakao 3027), and checked for the
+//     type and name ("Buttons[i].Name", ReasonMismatch: Kakao 3027), and checked for the
 //     link rules of their types.
 //   - Every variable missing from Text, Title and button links is listed once, in one
-//     *FieldError on "variables" wrapping a *MissingVariablesError.
-//   - Failover is resolved (see Failover.Resolve): content defaulted to Text, SMS or LMS
+//     *FieldError on "Variables" wrapping a *MissingVariablesError.
+//   - Texts (Text, Title, button names and links, failover content and subject, the
+//     template code, the sender key and Ref) must be valid UTF-8 without control characters
+//     (ReasonInvalidUTF8, ReasonControlChars); Text and failover content may hold line
+//     breaks and tabs.
+//   - Failover is resolved: content defaulted to Text, SMS or LMS
 //     chosen, sender number normalized.
 //   - SenderKey, when set, must be Limits.SenderKeyLength characters without spaces.
-//   - ScheduledAt is converted to KST.
+//   - ScheduledAt, when set, must lie between now minus Limits.ClockSkew and now plus
+//     Limits.ScheduleHorizon (ReasonOutOfRange; "now" is Limits.Now); it is converted to
+//     KST.
 //
 // Prepare never modifies m (nor its slices, maps or Failover). On error the returned Message
 // is m unchanged.
@@ -93,21 +103,26 @@ func (m Message) Prepare(tpl *Template, lim Limits) (Message, error) {
 	}
 	if m.SenderKey != "" {
 		if n := runes(m.SenderKey); n != lim.SenderKeyLength || strings.IndexFunc(m.SenderKey, unicode.IsSpace) >= 0 {
-			errs = append(errs, &FieldError{Field: "sender_key", Reason: ReasonInvalid,
+			errs = append(errs, &FieldError{Key: "sender_key", Reason: ReasonInvalid,
 				Detail: "must be " + strconv.Itoa(lim.SenderKeyLength) + " characters without spaces"})
+		} else {
+			errs = checkText("sender_key", m.SenderKey, false, errs)
 		}
 	}
 	if strings.TrimSpace(m.TemplateCode) == "" {
-		errs = append(errs, &FieldError{Field: "template_code", Reason: ReasonRequired})
+		errs = append(errs, &FieldError{Key: "template_code", Reason: ReasonRequired})
+	} else {
+		errs = checkText("template_code", m.TemplateCode, false, errs)
 	}
+	errs = checkText("ref", m.Ref, false, errs)
 	if tpl != nil {
 		if tpl.Code != "" && m.TemplateCode != "" && tpl.Code != m.TemplateCode {
-			errs = append(errs, &FieldError{Field: "template_code", Reason: ReasonMismatch,
+			errs = append(errs, &FieldError{Key: "template_code", Reason: ReasonMismatch,
 				Detail: "the template given has code " + strconv.Quote(tpl.Code)})
 		}
 		if tpl.Inspection != "" {
 			if err := tpl.CanSend(); err != nil {
-				errs = append(errs, &FieldError{Field: "template_code", Reason: ReasonNotSendable, Err: err})
+				errs = append(errs, &FieldError{Key: "template_code", Reason: ReasonNotSendable, Err: err})
 			}
 		}
 	}
@@ -117,7 +132,7 @@ func (m Message) Prepare(tpl *Template, lim Limits) (Message, error) {
 	out.Buttons, missing, errs = prepareButtons(m, tpl, lim, missing, errs)
 
 	if len(missing) > 0 {
-		errs = append(errs, &FieldError{Field: "variables", Reason: ReasonMissingVariables,
+		errs = append(errs, &FieldError{Key: "variables", Reason: ReasonMissingVariables,
 			Err: &MissingVariablesError{Names: missing}})
 	}
 	if m.Failover != nil {
@@ -126,10 +141,11 @@ func (m Message) Prepare(tpl *Template, lim Limits) (Message, error) {
 		out.Failover = &f
 	}
 	if !m.ScheduledAt.IsZero() {
+		errs = checkSchedule(m.ScheduledAt, lim, errs)
 		out.ScheduledAt = m.ScheduledAt.In(wire.KST)
 	}
 	if len(errs) > 0 {
-		return m, errs
+		return m, named(errs)
 	}
 	return out, nil
 }
@@ -137,14 +153,14 @@ func (m Message) Prepare(tpl *Template, lim Limits) (Message, error) {
 // normalizeRecipient parses a recipient number and requires a mobile number.
 func normalizeRecipient(to string) (string, *FieldError) {
 	if strings.TrimSpace(to) == "" {
-		return "", &FieldError{Field: "to", Reason: ReasonRequired}
+		return "", &FieldError{Key: "to", Reason: ReasonRequired}
 	}
 	num, err := phone.Parse(to)
 	if err != nil {
-		return "", &FieldError{Field: "to", Reason: ReasonInvalid, Err: err}
+		return "", &FieldError{Key: "to", Reason: ReasonInvalid, Err: err}
 	}
 	if !num.IsMobile() {
-		return "", &FieldError{Field: "to", Reason: ReasonInvalid,
+		return "", &FieldError{Key: "to", Reason: ReasonInvalid,
 			Detail: "AlimTalk goes to mobile numbers only; " + num.Masked() + " is a " + num.Kind().String() + " number"}
 	}
 	return num.Digits(), nil
@@ -156,16 +172,16 @@ func prepareText(m Message, tpl *Template, lim Limits, missing []string, errs Fi
 	case text == "" && tpl != nil:
 		text, missing = renderPattern(tpl.Content, m.Variables, missing)
 	case text == "":
-		errs = append(errs, &FieldError{Field: "text", Reason: ReasonRequired,
+		errs = append(errs, &FieldError{Key: "text", Reason: ReasonRequired,
 			Detail: "give the text, or the template and its variables"})
 	case tpl != nil:
 		if mm := matchPattern(tpl.Content, text); mm != nil {
 			mm.TemplateCode = tpl.Code
-			errs = append(errs, &FieldError{Field: "text", Reason: ReasonMismatch, Err: mm})
+			errs = append(errs, &FieldError{Key: "text", Reason: ReasonMismatch, Err: mm})
 		}
 	default:
 		if names := placeholderNames(text); len(names) > 0 {
-			errs = append(errs, &FieldError{Field: "text", Reason: ReasonMissingVariables,
+			errs = append(errs, &FieldError{Key: "text", Reason: ReasonMissingVariables,
 				Detail: "the text still holds placeholders", Err: &MissingVariablesError{Names: names}})
 		}
 	}
@@ -174,35 +190,46 @@ func prepareText(m Message, tpl *Template, lim Limits, missing []string, errs Fi
 		limit = lim.ItemListContentRunes
 	}
 	if n := runes(text); n > limit {
-		errs = append(errs, &FieldError{Field: "text", Reason: ReasonTooLong, Limit: limit, Got: n})
+		errs = append(errs, &FieldError{Key: "text", Reason: ReasonTooLong, Limit: limit, Got: n})
+	}
+	if fe := textProblem("text", text, true); fe != nil {
+		if m.Text == "" {
+			fe.Detail = "the rendered text; check the variables"
+		}
+		errs = append(errs, fe)
 	}
 	return text, missing, errs
 }
 
 func prepareTitle(m Message, tpl *Template, lim Limits, missing []string, errs FieldErrors) (string, []string, FieldErrors) {
 	title := m.Title
+	if tpl == nil && title != "" {
+		errs = append(errs, &FieldError{Key: "title", Reason: ReasonNotAllowed,
+			Detail: "a title belongs to TEXT-emphasis (강조표기형) templates only, and the template is not known: give the provider the template"})
+	}
 	if tpl != nil {
 		emphasized := tpl.Emphasis == EmphasisText
 		switch {
 		case !emphasized && title != "":
-			errs = append(errs, &FieldError{Field: "title", Reason: ReasonNotAllowed,
+			errs = append(errs, &FieldError{Key: "title", Reason: ReasonNotAllowed,
 				Detail: "the template has no TEXT emphasis"})
 		case emphasized && title == "":
 			title, missing = renderPattern(tpl.Title, m.Variables, missing)
 			if title == "" && len(missing) == 0 {
-				errs = append(errs, &FieldError{Field: "title", Reason: ReasonRequired,
+				errs = append(errs, &FieldError{Key: "title", Reason: ReasonRequired,
 					Detail: "TEXT-emphasis templates need a title"})
 			}
 		case emphasized && tpl.Title != "":
 			if mm := matchPattern(tpl.Title, title); mm != nil {
 				mm.TemplateCode = tpl.Code
-				errs = append(errs, &FieldError{Field: "title", Reason: ReasonMismatch, Err: mm})
+				errs = append(errs, &FieldError{Key: "title", Reason: ReasonMismatch, Err: mm})
 			}
 		}
 	}
 	if n := runes(title); n > lim.TitleRunes {
-		errs = append(errs, &FieldError{Field: "title", Reason: ReasonTooLong, Limit: lim.TitleRunes, Got: n})
+		errs = append(errs, &FieldError{Key: "title", Reason: ReasonTooLong, Limit: lim.TitleRunes, Got: n})
 	}
+	errs = checkText("title", title, false, errs)
 	return title, missing, errs
 }
 
@@ -225,18 +252,18 @@ func prepareButtons(m Message, tpl *Template, lim Limits, missing []string, errs
 		}
 	case tpl != nil:
 		if len(buttons) != len(tpl.Buttons) {
-			errs = append(errs, &FieldError{Field: "buttons", Reason: ReasonMismatch, Got: len(buttons),
+			errs = append(errs, &FieldError{Key: "buttons", Reason: ReasonMismatch, Got: len(buttons),
 				Detail: "the template has " + strconv.Itoa(len(tpl.Buttons)) + " buttons"})
 		} else {
 			for i, b := range buttons {
 				want := tpl.Buttons[i]
 				p := "buttons[" + strconv.Itoa(i) + "]"
 				if b.Type != want.Type {
-					errs = append(errs, &FieldError{Field: p + ".type", Reason: ReasonMismatch,
+					errs = append(errs, &FieldError{Key: p + ".type", Reason: ReasonMismatch,
 						Detail: "the template has " + string(want.Type)})
 				}
 				if b.Name != want.Name {
-					errs = append(errs, &FieldError{Field: p + ".name", Reason: ReasonMismatch,
+					errs = append(errs, &FieldError{Key: p + ".name", Reason: ReasonMismatch,
 						Detail: "the template names it " + strconv.Quote(want.Name)})
 				}
 			}

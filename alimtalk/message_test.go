@@ -38,7 +38,7 @@ func TestMessagePrepareRendersFromTemplate(t *testing.T) {
 		Failover:    &alimtalk.Failover{From: "02-123-4567"},
 		ScheduledAt: time.Date(2024, 5, 1, 1, 0, 0, 0, time.UTC),
 	}
-	out, err := in.Prepare(shipTemplate(), alimtalk.Limits{})
+	out, err := in.Prepare(shipTemplate(), alimtalk.Limits{Now: func() time.Time { return in.ScheduledAt.Add(-time.Hour) }})
 	require.NoError(t, err)
 	assert.Equal(t, "01012345678", out.To)
 	assert.Equal(t, "[리리비] 홍길동님, 주문하신 상품이 발송되었습니다.\n택배사: CJ대한통운\n송장번호: 123456789012", out.Text)
@@ -163,7 +163,7 @@ func TestMessagePrepareProblems(t *testing.T) {
 			require.ErrorAs(t, err, &errs)
 			var got []problem
 			for _, e := range errs {
-				got = append(got, problem{e.Field, e.Reason})
+				got = append(got, problem{e.Key, e.Reason})
 			}
 			assert.Equal(t, tc.want, got)
 			assert.Equal(t, m, out, "on error the message comes back unchanged")
@@ -225,6 +225,7 @@ func TestItemListTextLimit(t *testing.T) {
 	_, err := m.Prepare(tpl, alimtalk.Limits{})
 	var fe *alimtalk.FieldError
 	require.ErrorAs(t, err, &fe)
-	assert.Equal(t, "text", fe.Field)
+	assert.Equal(t, "Text", fe.Field)
+	assert.Equal(t, "text", fe.Key)
 	assert.Equal(t, 700, fe.Limit)
 }

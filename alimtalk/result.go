@@ -6,8 +6,9 @@ import (
 	"time"
 )
 
-// Sender sends AlimTalk messages through one provider. ssoda.Client and lunasoft.Client
-// implement it; alimtalktest.Sender is a recording fake.
+// Sender sends AlimTalk messages through one provider. ssoda.Client implements it;
+// alimtalktest.Sender is a recording fake. Package alimtalk/provider holds the helpers for
+// writing one.
 //
 // Send returns exactly one Result per message, in the order of msgs, and an error only when
 // the whole call failed. A message that fails validation fails alone (StatusInvalid) and the

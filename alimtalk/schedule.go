@@ -7,10 +7,6 @@ import (
 	"github.com/kshop-dev/kshop/internal/wire"
 )
 
-// KST is Korea Standard Time (UTC+9, no daylight saving). Every time of day in this package
-// is read in KST.
-var KST = wire.KST
-
 // TimeOfDay is a wall-clock time in KST.
 type TimeOfDay struct {
 	// Hour is 0–23 and Minute 0–59.
@@ -28,8 +24,8 @@ func (t TimeOfDay) minutes() int { return t.Hour*60 + t.Minute }
 
 // on returns the instant of t on the KST calendar day of day, plus addDays days.
 func (t TimeOfDay) on(day time.Time, addDays int) time.Time {
-	d := day.In(KST)
-	return time.Date(d.Year(), d.Month(), d.Day()+addDays, t.Hour, t.Minute, 0, 0, KST)
+	d := day.In(wire.KST)
+	return time.Date(d.Year(), d.Month(), d.Day()+addDays, t.Hour, t.Minute, 0, 0, wire.KST)
 }
 
 // QuietHours holds night sends for the morning: a message due at or after Start and before
@@ -37,7 +33,7 @@ func (t TimeOfDay) on(day time.Time, addDays int) time.Time {
 // to End (the zero value) means no quiet hours.
 //
 // AlimTalk carries information, not advertising, so the law's night-time ban on advertising
-// messages (21:00–08:00, 정보통신망법 §50) does not apply to it; shops still prefer not to
+// messages (21:00–08:00, 정보통신망법 제50조) does not apply to it; shops still prefer not to
 // wake customers, which is why Godomall offers reserved sending.
 type QuietHours struct {
 	// Start and End bound the window, [Start, End), in KST.
@@ -60,7 +56,7 @@ func (q QuietHours) Contains(t time.Time) bool {
 	if !q.Enabled() {
 		return false
 	}
-	k := t.In(KST)
+	k := t.In(wire.KST)
 	m := k.Hour()*60 + k.Minute()
 	s, e := q.Start.minutes(), q.End.minutes()
 	if s < e {
@@ -69,8 +65,8 @@ func (q QuietHours) Contains(t time.Time) bool {
 	return m >= s || m < e
 }
 
-// Release returns t when it is outside the window, or the end of the window t falls in.
-func (q QuietHours) Release(t time.Time) time.Time {
+// release returns t when it is outside the window, or the end of the window t falls in.
+func (q QuietHours) release(t time.Time) time.Time {
 	if !q.Contains(t) {
 		return t
 	}
@@ -127,17 +123,17 @@ func (t Timing) validate(field string, errs []*FieldError) []*FieldError {
 	case TimingImmediate:
 	case TimingDelay:
 		if t.Delay < 0 {
-			errs = append(errs, &FieldError{Field: field + ".delay", Reason: ReasonInvalid, Detail: "must not be negative"})
+			errs = append(errs, &FieldError{Key: field + ".delay", Reason: ReasonInvalid, Detail: "must not be negative"})
 		}
 	case TimingAt:
 		if t.Days < 0 {
-			errs = append(errs, &FieldError{Field: field + ".days", Reason: ReasonInvalid, Detail: "must not be negative"})
+			errs = append(errs, &FieldError{Key: field + ".days", Reason: ReasonInvalid, Detail: "must not be negative"})
 		}
 		if !t.At.valid() {
-			errs = append(errs, &FieldError{Field: field + ".at", Reason: ReasonInvalid, Detail: "hour 0-23, minute 0-59"})
+			errs = append(errs, &FieldError{Key: field + ".at", Reason: ReasonInvalid, Detail: "hour 0-23, minute 0-59"})
 		}
 	default:
-		errs = append(errs, &FieldError{Field: field + ".mode", Reason: ReasonInvalid})
+		errs = append(errs, &FieldError{Key: field + ".mode", Reason: ReasonInvalid})
 	}
 	return errs
 }
@@ -160,10 +156,10 @@ func schedule(t Timing, q QuietHours, applyQuiet bool, occurred, now time.Time) 
 		at = now
 	}
 	if applyQuiet && !t.IgnoreQuietHours {
-		at = q.Release(at)
+		at = q.release(at)
 	}
 	if !at.After(now) {
 		return time.Time{}
 	}
-	return at.In(KST)
+	return at.In(wire.KST)
 }

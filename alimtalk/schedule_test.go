@@ -5,10 +5,12 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/kshop-dev/kshop/internal/wire"
 )
 
 func kst(day, hour, minute int) time.Time {
-	return time.Date(2024, 5, day, hour, minute, 0, 0, KST)
+	return time.Date(2024, 5, day, hour, minute, 0, 0, wire.KST)
 }
 
 func TestQuietHours(t *testing.T) {
@@ -35,7 +37,7 @@ func TestQuietHours(t *testing.T) {
 	}
 	for _, tc := range tests {
 		assert.Equal(t, tc.quiet, tc.q.Contains(tc.at), tc.name)
-		assert.True(t, tc.release.Equal(tc.q.Release(tc.at)), "%s: got %v", tc.name, tc.q.Release(tc.at))
+		assert.True(t, tc.release.Equal(tc.q.release(tc.at)), "%s: got %v", tc.name, tc.q.release(tc.at))
 	}
 	assert.True(t, night.Enabled())
 	assert.False(t, QuietHours{}.Enabled())
@@ -80,8 +82,8 @@ func TestSchedule(t *testing.T) {
 		{name: "at time inside quiet hours", timing: AtTime(0, 22, 0), quiet: night, apply: true,
 			occurred: kst(1, 10, 0), now: kst(1, 10, 0), want: kst(2, 8, 0)},
 		{name: "month end", timing: AtTime(1, 10, 0), quiet: night, apply: true,
-			occurred: time.Date(2024, 5, 31, 15, 0, 0, 0, KST), now: time.Date(2024, 5, 31, 15, 0, 0, 0, KST),
-			want: time.Date(2024, 6, 1, 10, 0, 0, 0, KST)},
+			occurred: time.Date(2024, 5, 31, 15, 0, 0, 0, wire.KST), now: time.Date(2024, 5, 31, 15, 0, 0, 0, wire.KST),
+			want: time.Date(2024, 6, 1, 10, 0, 0, 0, wire.KST)},
 	}
 	for _, tc := range tests {
 		got := schedule(tc.timing, tc.quiet, tc.apply, tc.occurred, tc.now)
@@ -90,7 +92,7 @@ func TestSchedule(t *testing.T) {
 			continue
 		}
 		assert.True(t, tc.want.Equal(got), "%s: want %v got %v", tc.name, tc.want, got)
-		assert.Equal(t, KST, got.Location(), tc.name)
+		assert.Equal(t, wire.KST, got.Location(), tc.name)
 	}
 }
 

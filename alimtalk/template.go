@@ -141,18 +141,20 @@ func (t *Template) Match(text string) error {
 
 // Validate checks the template against Kakao's rules with the limits lim (zero fields take
 // the defaults): content length (content plus extra text; 700 for ITEM_LIST), the number of
-// variables, the message-type and emphasis combinations, buttons and quick replies, the
-// category code and the status values. It returns nil or FieldErrors listing every problem.
-// Template codes are not checked here; see ValidateTemplateCode.
+// variables, texts that are not valid UTF-8 or hold control characters (line breaks and tabs
+// are allowed in the content, extra and ad texts), a "#{" in the content or title that opens
+// no variable (an unclosed "#{name"), the message-type and emphasis combinations, buttons and
+// quick replies, the category code and the status values. It returns nil or FieldErrors
+// listing every problem. Template codes are not checked here; see ValidateTemplateCode.
 func (t *Template) Validate(lim Limits) error {
 	lim = lim.withDefaults()
 	var errs FieldErrors
 	add := func(field string, r Reason, detail string) {
-		errs = append(errs, &FieldError{Field: field, Reason: r, Detail: detail})
+		errs = append(errs, &FieldError{Key: field, Reason: r, Detail: detail})
 	}
 	tooLong := func(field, value string, limit int) {
 		if n := runes(value); n > limit {
-			errs = append(errs, &FieldError{Field: field, Reason: ReasonTooLong, Limit: limit, Got: n})
+			errs = append(errs, &FieldError{Key: field, Reason: ReasonTooLong, Limit: limit, Got: n})
 		}
 	}
 
@@ -166,14 +168,20 @@ func (t *Template) Validate(lim Limits) error {
 	if strings.TrimSpace(t.Content) == "" {
 		add("content", ReasonRequired, "")
 	} else if n := runes(t.Content) + runes(t.Extra); n > contentLimit {
-		fe := &FieldError{Field: "content", Reason: ReasonTooLong, Limit: contentLimit, Got: n}
+		fe := &FieldError{Key: "content", Reason: ReasonTooLong, Limit: contentLimit, Got: n}
 		if t.Extra != "" {
 			fe.Detail = "content and extra text together"
 		}
 		errs = append(errs, fe)
 	}
+	errs = checkText("name", t.Name, false, errs)
+	errs = checkPattern("content", t.Content, true, errs)
+	errs = checkPattern("title", t.Title, false, errs)
+	errs = checkText("subtitle", t.Subtitle, false, errs)
+	errs = checkText("extra", t.Extra, true, errs)
+	errs = checkText("ad", t.Ad, true, errs)
 	if n := placeholderCount(t.Content); n > lim.Variables {
-		errs = append(errs, &FieldError{Field: "content", Reason: ReasonTooMany, Limit: lim.Variables, Got: n,
+		errs = append(errs, &FieldError{Key: "content", Reason: ReasonTooMany, Limit: lim.Variables, Got: n,
 			Detail: "too many #{…} variables"})
 	}
 
@@ -196,7 +204,7 @@ func (t *Template) Validate(lim Limits) error {
 
 func (t *Template) validateMessageType(lim Limits, errs FieldErrors) FieldErrors {
 	add := func(field string, r Reason, detail string) {
-		errs = append(errs, &FieldError{Field: field, Reason: r, Detail: detail})
+		errs = append(errs, &FieldError{Key: field, Reason: r, Detail: detail})
 	}
 	mt := t.MessageType.orDefault()
 	needExtra, needAd := false, false
@@ -225,10 +233,10 @@ func (t *Template) validateMessageType(lim Limits, errs FieldErrors) FieldErrors
 		add("ad", ReasonNotAllowed, "only AD and MI templates carry advertisement text")
 	}
 	if n := runes(t.Extra); n > lim.ExtraRunes {
-		errs = append(errs, &FieldError{Field: "extra", Reason: ReasonTooLong, Limit: lim.ExtraRunes, Got: n})
+		errs = append(errs, &FieldError{Key: "extra", Reason: ReasonTooLong, Limit: lim.ExtraRunes, Got: n})
 	}
 	if n := runes(t.Ad); n > lim.AdRunes {
-		errs = append(errs, &FieldError{Field: "ad", Reason: ReasonTooLong, Limit: lim.AdRunes, Got: n})
+		errs = append(errs, &FieldError{Key: "ad", Reason: ReasonTooLong, Limit: lim.AdRunes, Got: n})
 	}
 	hasAC := len(t.Buttons) > 0 && t.Buttons[0].Type == ButtonChannelAdd
 	switch {
@@ -242,14 +250,14 @@ func (t *Template) validateMessageType(lim Limits, errs FieldErrors) FieldErrors
 
 func (t *Template) validateEmphasis(e Emphasis, lim Limits, errs FieldErrors) FieldErrors {
 	add := func(field string, r Reason, detail string) {
-		errs = append(errs, &FieldError{Field: field, Reason: r, Detail: detail})
+		errs = append(errs, &FieldError{Key: field, Reason: r, Detail: detail})
 	}
 	limited := func(field, value string, limit int, required bool) {
 		switch n := runes(value); {
 		case required && strings.TrimSpace(value) == "":
 			add(field, ReasonRequired, "")
 		case n > limit:
-			errs = append(errs, &FieldError{Field: field, Reason: ReasonTooLong, Limit: limit, Got: n})
+			errs = append(errs, &FieldError{Key: field, Reason: ReasonTooLong, Limit: limit, Got: n})
 		}
 	}
 	notAllowed := func(field string, set bool) {
@@ -288,18 +296,18 @@ func (t *Template) validateEmphasis(e Emphasis, lim Limits, errs FieldErrors) Fi
 func (t *Template) validateItemList(lim Limits, errs FieldErrors) FieldErrors {
 	l := t.ItemList
 	if l == nil {
-		return append(errs, &FieldError{Field: "item_list", Reason: ReasonRequired, Detail: "ITEM_LIST templates need items"})
+		return append(errs, &FieldError{Key: "item_list", Reason: ReasonRequired, Detail: "ITEM_LIST templates need items"})
 	}
 	check := func(field, value string, limit int) {
 		switch n := runes(value); {
 		case strings.TrimSpace(value) == "":
-			errs = append(errs, &FieldError{Field: field, Reason: ReasonRequired})
+			errs = append(errs, &FieldError{Key: field, Reason: ReasonRequired})
 		case n > limit:
-			errs = append(errs, &FieldError{Field: field, Reason: ReasonTooLong, Limit: limit, Got: n})
+			errs = append(errs, &FieldError{Key: field, Reason: ReasonTooLong, Limit: limit, Got: n})
 		}
 	}
 	if n := runes(l.Header); n > lim.HeaderRunes {
-		errs = append(errs, &FieldError{Field: "item_list.header", Reason: ReasonTooLong, Limit: lim.HeaderRunes, Got: n})
+		errs = append(errs, &FieldError{Key: "item_list.header", Reason: ReasonTooLong, Limit: lim.HeaderRunes, Got: n})
 	}
 	if h := l.Highlight; h != nil {
 		titleLimit, descLimit := lim.HighlightTitleRunes, lim.HighlightDescriptionRunes
@@ -309,18 +317,18 @@ func (t *Template) validateItemList(lim Limits, errs FieldErrors) FieldErrors {
 		check("item_list.highlight.title", h.Title, titleLimit)
 		check("item_list.highlight.description", h.Description, descLimit)
 		if n := runes(h.ImageURL); n > lim.URLRunes {
-			errs = append(errs, &FieldError{Field: "item_list.highlight.image_url", Reason: ReasonTooLong, Limit: lim.URLRunes, Got: n})
+			errs = append(errs, &FieldError{Key: "item_list.highlight.image_url", Reason: ReasonTooLong, Limit: lim.URLRunes, Got: n})
 		}
 	}
 	if l.Header == "" && l.Highlight == nil && t.ImageURL == "" {
-		errs = append(errs, &FieldError{Field: "item_list", Reason: ReasonRequired,
+		errs = append(errs, &FieldError{Key: "item_list", Reason: ReasonRequired,
 			Detail: "an item list needs an image, a header or a highlight"})
 	}
 	switch n := len(l.Items); {
 	case n < lim.ItemsMin:
-		errs = append(errs, &FieldError{Field: "item_list.items", Reason: ReasonTooFew, Limit: lim.ItemsMin, Got: n})
+		errs = append(errs, &FieldError{Key: "item_list.items", Reason: ReasonTooFew, Limit: lim.ItemsMin, Got: n})
 	case n > lim.ItemsMax:
-		errs = append(errs, &FieldError{Field: "item_list.items", Reason: ReasonTooMany, Limit: lim.ItemsMax, Got: n})
+		errs = append(errs, &FieldError{Key: "item_list.items", Reason: ReasonTooMany, Limit: lim.ItemsMax, Got: n})
 	}
 	for i, it := range l.Items {
 		p := "item_list.items[" + strconv.Itoa(i) + "]"

@@ -206,7 +206,7 @@ func TestTemplateValidate(t *testing.T) {
 			require.ErrorIs(t, err, alimtalk.ErrInvalid)
 			var got []problem
 			for _, e := range errs {
-				got = append(got, problem{e.Field, e.Reason})
+				got = append(got, problem{e.Key, e.Reason})
 			}
 			assert.Equal(t, tc.want, got)
 		})
@@ -220,13 +220,15 @@ func TestFieldErrorText(t *testing.T) {
 	tpl.Buttons[0].Name = strings.Repeat("버", 15)
 	err := tpl.Validate(alimtalk.Limits{})
 	require.Error(t, err)
-	assert.Equal(t, "alimtalk: 2 problems: content: too long (1001, limit 1000); buttons[0].name: too long (15, limit 14)", err.Error())
+	assert.Equal(t, "alimtalk: 2 problems: Content (content): too long (1001, limit 1000); Buttons[0].Name (buttons[0].name): too long (15, limit 14)", err.Error())
 	var fe *alimtalk.FieldError
 	require.ErrorAs(t, err, &fe)
-	assert.Equal(t, "content", fe.Field)
+	assert.Equal(t, "Content", fe.Field)
+	assert.Equal(t, "content", fe.Key)
 	assert.Equal(t, 1000, fe.Limit)
 	assert.Equal(t, 1001, fe.Got)
-	assert.Equal(t, "buttons[0].name", err.(alimtalk.FieldErrors).Field("buttons[0].name").Field)
+	assert.Equal(t, "Buttons[0].Name", err.(alimtalk.FieldErrors).Field("buttons[0].name").Field, "found by its key")
+	assert.Equal(t, "buttons[0].name", err.(alimtalk.FieldErrors).Field("Buttons[0].Name").Key, "found by its Go path")
 	assert.Nil(t, err.(alimtalk.FieldErrors).Field("nope"))
 }
 
@@ -257,7 +259,8 @@ func TestValidateTemplateCode(t *testing.T) {
 		}
 		var fe *alimtalk.FieldError
 		if assert.ErrorAs(t, err, &fe, tc.code) {
-			assert.Equal(t, "template_code", fe.Field)
+			assert.Equal(t, "TemplateCode", fe.Field)
+			assert.Equal(t, "template_code", fe.Key)
 			assert.Equal(t, tc.reason, fe.Reason, tc.code)
 		}
 	}

@@ -48,7 +48,7 @@ func Fields() []Field {
 
 // GodomallVariableNames maps fields to the names of Godomall's own template macros, for
 // templates carried over from Godomall with [macro] rewritten as #{macro}. Only the macros
-// visible in Godomall's Lunasoft screens (seed 000) are listed: [rc_mallNm] (shop name),
+// shown in the Godomall 카카오 알림톡 app guide are listed: [rc_mallNm] (shop name),
 // [orderName] (orderer), [orderNo], [settlePrice] (amount without 원: the template writes
 // "[settlePrice]원") and [shopUrl]. Use it as Config.VariableNames.
 func GodomallVariableNames() map[Field]string {

@@ -25,8 +25,9 @@ type BuildResult struct {
 // Build appends p to base, a chat URL copied from the Happytalk console, in the format of the
 // URL's channel (or of p.Channel), and returns the link. Custom parameters longer than
 // MaxParameterLen characters are cut silently, as Happytalk itself would show them; use a
-// Builder to learn about cuts or to refuse them. Errors are a *LinkError for the base URL, and a
-// *FieldError or *PlaceholderIDError for p; nothing is built then.
+// Builder to learn about cuts or to refuse them. Errors are a *LinkError for the base URL, and
+// FieldErrors listing every refused field of p (errors.As finds each *FieldError, and a
+// *PlaceholderIDError or *PhoneError inside one); nothing is built then.
 func Build(base string, p Params) (string, error) {
 	res, err := defaultBuilder.build(base, &p, &report{})
 	return res.URL, err
@@ -40,7 +41,7 @@ func (b *Builder) Build(base string, p Params) (BuildResult, error) {
 
 func (b *Builder) build(base string, p *Params, rep *report) (BuildResult, error) {
 	if !p.Channel.defined() {
-		return BuildResult{}, &FieldError{Field: "Channel", Reason: "undefined channel " + p.Channel.String(), Err: ErrNotSupported}
+		return BuildResult{}, FieldErrors{{Field: "Channel", Reason: "undefined channel " + p.Channel.String(), Err: ErrNotSupported}}
 	}
 	parts, err := b.split(base, p.Channel)
 	if err != nil {
@@ -94,7 +95,7 @@ func (b *Builder) build(base string, p *Params, rep *report) (BuildResult, error
 // estimateLen sizes the output buffer: the base plus every value at its worst (all escaped).
 func estimateLen(base string, v *values) int {
 	n := len(base) + 160 // keys, separators, IDs
-	n += 3 * (len(v.siteUID) + len(v.name) + len(v.phone) + len(v.email) + len(v.userParameter))
+	n += 3 * (len(v.siteUID) + len(v.name) + len(v.phone) + len(v.telephone) + len(v.email) + len(v.userParameter))
 	for _, p := range v.parameters {
 		n += 3*len(p) + 14
 	}
@@ -146,6 +147,9 @@ func appendCustomerDetails(as []assignment, v *values) []assignment {
 	}
 	if v.phone != "" {
 		as = append(as, text(keyPhone, v.phone))
+	}
+	if v.telephone != "" { // set on web chat v2 only: check refuses it elsewhere
+		as = append(as, text(keyTelephone, v.telephone))
 	}
 	if v.email != "" {
 		as = append(as, text(keyEmail, v.email))
@@ -287,7 +291,7 @@ func packParams(dst []byte, rawQuery string, v *values) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var storage [4 + MaxParameters]assignment
+	var storage [6 + MaxParameters]assignment
 	as := appendCustomerAssignments(storage[:0], v)
 	as = appendCustomParameters(as, v)
 

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/happytalk"
 )
 
@@ -531,4 +532,80 @@ func TestBuilder_SafeForConcurrentUse(t *testing.T) {
 	for _, r := range results {
 		assert.Equal(t, naverBase+";site_uid=u1;parameter1="+enc(strings.Repeat("가", 20)), r)
 	}
+}
+
+func TestBuild_CustomerTelephone(t *testing.T) {
+	t.Parallel()
+	p := happytalk.Params{SiteUID: "id1", CustomerPhone: "010-1234-5678", CustomerTelephone: "02-123-4567"}
+	b, err := happytalk.NewBuilder()
+	require.NoError(t, err)
+	res, err := b.Build(v2Base, p)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"site_uid=id1", "cus_extra_phone=01012345678", "cus_extra_tel_phone=021234567"}, v2Pairs(t, res.URL))
+	assert.Contains(t, res.Normalized, "cus_extra_tel_phone")
+
+	back, err := happytalk.Parse(res.URL)
+	require.NoError(t, err)
+	assert.Equal(t, "021234567", back.CustomerTelephone, "round trip")
+	assert.Equal(t, "01012345678", back.CustomerPhone)
+
+	for _, base := range []string{kakaoBase, v1Base, naverBase} {
+		_, err := happytalk.Build(base, p)
+		var fe *happytalk.FieldError
+		require.ErrorAs(t, err, &fe, base)
+		assert.Equal(t, "CustomerTelephone", fe.Field)
+		assert.Equal(t, "cus_extra_tel_phone", fe.Key)
+		assert.ErrorIs(t, err, happytalk.ErrNotSupported)
+	}
+
+	_, err = happytalk.Build(v2Base, happytalk.Params{CustomerTelephone: "02-12"})
+	var perr *happytalk.PhoneError
+	require.ErrorAs(t, err, &perr)
+	var fe *happytalk.FieldError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "CustomerTelephone", fe.Field)
+	assert.NotContains(t, err.Error(), "02-12")
+}
+
+func TestBuild_ReportsEveryProblemAtOnce(t *testing.T) {
+	t.Parallel()
+	p := happytalk.Params{
+		SiteUID:       "undefined",
+		CustomerName:  strings.Repeat("가", happytalk.MaxCustomerNameLen+1),
+		CustomerPhone: "12",
+		CustomerEmail: "not an address",
+		UserParameter: "a\x00b",
+		CategoryID:    -1,
+		Parameters:    make([]string, happytalk.MaxParameters+2),
+		BotStart:      true,
+	}
+	b, err := happytalk.NewBuilder(happytalk.WithStrictTruncation())
+	require.NoError(t, err)
+	p.Parameters[1] = strings.Repeat("x", happytalk.MaxParameterLen+3)
+	_, err = b.Build(v2Base, p)
+	var fes happytalk.FieldErrors
+	require.ErrorAs(t, err, &fes)
+	var fields []string
+	for _, fe := range fes {
+		fields = append(fields, fe.Field)
+	}
+	assert.Equal(t, []string{"SiteUID", "CustomerName", "CustomerPhone", "CustomerEmail", "UserParameter",
+		"CategoryID", "Parameters", "Parameters[1]", "BotStart"}, fields)
+	assert.ErrorIs(t, err, happytalk.ErrInvalidParams)
+	assert.ErrorIs(t, err, kshop.ErrInvalid)
+	assert.ErrorIs(t, err, happytalk.ErrPlaceholderID)
+	var perr *happytalk.PlaceholderIDError
+	require.ErrorAs(t, err, &perr)
+	assert.Equal(t, "undefined", perr.Value)
+
+	name := fes.Field("cus_extra_username")
+	require.NotNil(t, name)
+	assert.Equal(t, happytalk.MaxCustomerNameLen, name.Limit)
+	assert.Equal(t, happytalk.MaxCustomerNameLen+1, name.Got)
+	count := fes.Field("Parameters")
+	assert.Equal(t, happytalk.MaxParameters, count.Limit)
+	assert.Equal(t, happytalk.MaxParameters+2, count.Got)
+	assert.Equal(t, happytalk.MaxParameterLen, fes.Field("parameter2").Limit)
+	assert.Contains(t, err.Error(), "happytalk: 9 problems: ")
+	assert.NotContains(t, err.Error(), "가가")
 }

@@ -48,8 +48,8 @@ func (c Channel) String() string {
 
 func (c Channel) defined() bool { return c <= NaverTalkTalk }
 
-// detectChannel recognises the Happytalk chat URLs seen on real sites (research §1.2–1.6). The
-// host comparison is case-insensitive; the paths are compared as written.
+// detectChannel recognises the Happytalk chat URLs seen on real sites and in Happytalk's web
+// chat SDK. The host comparison is case-insensitive; the paths are compared as written.
 func detectChannel(host, path string) Channel {
 	host = strings.TrimSuffix(host, ".") // a fully qualified "api.happytalk.io." is the same host
 	switch {

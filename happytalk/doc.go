@@ -68,6 +68,10 @@
 //   - CustomerName, cus_extra_username: 이름.
 //   - CustomerPhone, cus_extra_phone: 전화 (editable), not 휴대폰, which holds only numbers
 //     verified by SMS or Kakao Sync. Sent as digits, the guide's sample form.
+//   - CustomerTelephone, cus_extra_tel_phone (web chat v2 only): 전화, a second number beside
+//     cus_extra_phone's 휴대폰, as Happytalk's web chat SDK lists the params keys and its chat
+//     archive stores them. Parsed and sent as digits like CustomerPhone; refused on the other
+//     channels (ErrNotSupported), which document no such key.
 //   - CustomerEmail, cus_extra_email: 이메일.
 //   - UserParameter, user_parameter: a value of the counselling room (대화방), not of the
 //     customer, for custom work; up to 200 characters.
@@ -109,7 +113,7 @@
 // code points); BuildResult.Truncated names it, and WithStrictTruncation makes it an error.
 //
 // Values are sent as given: nothing is trimmed. Values must be valid UTF-8 without control
-// characters (ErrInvalidText). The phone is parsed as a Korean number and reduced to its
+// characters (ErrInvalidText). The phones are parsed as Korean numbers and reduced to their
 // digits; a number that does not parse is refused (a *FieldError holding a *PhoneError,
 // whose text is masked) unless WithRawPhoneDigits sends its digits anyway. The e-mail must be
 // a bare address as net/mail reads it (name@example.com: no display name, brackets, comments
@@ -120,6 +124,14 @@
 // space is written %20, never '+', which only form decoders read as a space. Parse accepts
 // both.
 //
+// # Errors
+//
+// Build checks every field before writing anything and reports every problem at once in
+// FieldErrors: each *FieldError names the Params field (Field), its wire key (Key), the reason
+// and the limit broken (Limit, Got). errors.Is matches ErrInvalidParams, kshop.ErrInvalid and
+// the specific sentinel (ErrTooLong, ErrInvalidEmail, …); errors.As finds a *PhoneError or
+// *PlaceholderIDError inside.
+//
 // # Fidelity
 //
 // Confirmed (Happytalk's parameter guide and URLs of working sites):
@@ -129,6 +141,8 @@
 //   - the web chat v2 URL (siteId, siteName, categoryId, divisionId, partnerId, shopId, params)
 //     and the unquoted "site_uid=abcd1234,parameter1=param1" params syntax;
 //   - web chat v1's is_login=Y/N and uid;
+//   - cus_extra_tel_phone among web chat v2's params keys (Happytalk's web chat SDK, and the
+//     chat-archive schema);
 //   - an empty site_uid for visitors who are not logged in.
 //
 // Inferred or unconfirmed (configurable where it matters):

@@ -3,16 +3,18 @@ package happytalk
 import (
 	"errors"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/internal/phone"
 )
 
 // Sentinel errors. Match them with errors.Is; the typed errors below carry the details and are
 // matched with errors.As.
 var (
-	// ErrInvalidParams is matched by every *FieldError and *PlaceholderIDError: Build refused
-	// Params before writing anything.
+	// ErrInvalidParams is matched by every FieldErrors, *FieldError and *PlaceholderIDError:
+	// Build refused Params before writing anything. kshop.ErrInvalid matches them too.
 	ErrInvalidParams = errors.New("happytalk: invalid chat-link parameters")
 	// ErrTooLong: a value has more characters (runes) than Happytalk stores for it.
 	ErrTooLong = errors.New("value too long")
@@ -48,21 +50,29 @@ var (
 	ErrInvalidOption = errors.New("happytalk: invalid option")
 )
 
-// PhoneError is the detailed error for a CustomerPhone that is not a valid Korean number. It is
-// found inside the *FieldError with errors.As; its text holds only a masked copy of the input.
+// PhoneError is the detailed error for a CustomerPhone or CustomerTelephone that is not a valid
+// Korean number. It is found inside the *FieldError with errors.As; its text holds only a
+// masked copy of the input.
 type PhoneError = phone.Error
 
-// FieldError reports a Params field Build refused: which field, its wire name and why. It never
-// contains the value itself (names, phones and e-mails are personal data).
+// FieldError reports a Params field Build refused: which field, its wire name, why and the
+// limit broken. It never contains the value itself (names, phones and e-mails are personal
+// data). Build reports every refused field at once, in FieldErrors.
 type FieldError struct {
-	// Field is the Params field, e.g. "CustomerName" or "Parameters[2]".
+	// Field is the Params field (its Go path), e.g. "CustomerName" or "Parameters[2]".
 	Field string
 	// Key is the parameter name on the wire, e.g. "cus_extra_username" or "parameter3"; empty
 	// for fields that are not sent (Channel).
 	Key string
 	// Reason says what is wrong, in a few words.
 	Reason string
-	// Err is the specific sentinel (ErrTooLong, ErrInvalidEmail, …) or a *PhoneError.
+	// Limit is the limit broken (a length in characters, a count, the largest ID); 0 when none
+	// applies.
+	Limit int
+	// Got is the measured length or count; 0 when none applies.
+	Got int
+	// Err is the specific sentinel (ErrTooLong, ErrInvalidEmail, …), a *PhoneError or a
+	// *PlaceholderIDError.
 	Err error
 }
 
@@ -75,12 +85,57 @@ func (e *FieldError) Error() string {
 	return msg + ": " + e.Reason
 }
 
-// Unwrap lets errors.Is match ErrInvalidParams and the specific error.
+// Unwrap lets errors.Is match ErrInvalidParams, kshop.ErrInvalid and the specific error.
 func (e *FieldError) Unwrap() []error {
 	if e.Err == nil {
-		return []error{ErrInvalidParams}
+		return []error{ErrInvalidParams, kshop.ErrInvalid}
 	}
-	return []error{ErrInvalidParams, e.Err}
+	return []error{ErrInvalidParams, kshop.ErrInvalid, e.Err}
+}
+
+// FieldErrors is every problem Build found in Params, in field order: Build reports them all
+// at once, so one call tells the caller everything to fix. errors.As(err, new(*FieldError))
+// finds the first; range over the slice for all of them.
+type FieldErrors []*FieldError
+
+// Error lists every problem.
+func (es FieldErrors) Error() string {
+	if len(es) == 1 {
+		return es[0].Error()
+	}
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = strings.TrimPrefix(e.Error(), "happytalk: ")
+	}
+	return "happytalk: " + strconv.Itoa(len(es)) + " problems: " + strings.Join(parts, "; ")
+}
+
+// Unwrap returns the individual *FieldError values, for errors.Is and errors.As.
+func (es FieldErrors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
+}
+
+// Field returns the first problem whose Field or Key equals name, or nil.
+func (es FieldErrors) Field(name string) *FieldError {
+	for _, e := range es {
+		if e.Field == name || e.Key == name {
+			return e
+		}
+	}
+	return nil
+}
+
+// err returns nil for an empty list, so that callers never get a non-nil error interface
+// holding an empty slice.
+func (es FieldErrors) err() error {
+	if len(es) == 0 {
+		return nil
+	}
+	return es
 }
 
 // PlaceholderIDError reports a SiteUID that stands for "no customer" ("undefined", "null",
@@ -104,6 +159,12 @@ func (e *PlaceholderIDError) Error() string {
 
 // Unwrap lets errors.Is match ErrInvalidParams and ErrPlaceholderID.
 func (e *PlaceholderIDError) Unwrap() []error { return []error{ErrInvalidParams, ErrPlaceholderID} }
+
+// placeholderReason is the *FieldError reason of a placeholder SiteUID: the error's own text
+// without the part the *FieldError writes itself.
+func (e *PlaceholderIDError) placeholderReason() string {
+	return strings.TrimPrefix(e.Error(), "happytalk: invalid "+e.Field+" ("+keySiteUID+"): ")
+}
 
 // LinkError reports a base URL (Build) or link (Parse) that cannot be used.
 type LinkError struct {

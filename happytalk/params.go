@@ -1,7 +1,7 @@
 package happytalk
 
 // Limits of the fixed and custom parameters, in characters (Unicode code points, i.e. Go
-// runes — "홍길동" is 3, not 9), from Happytalk's parameter guide (seed 004).
+// runes — "홍길동" is 3, not 9), from Happytalk's parameter guide (해피톡 파라미터 관리).
 const (
 	// MaxSiteUIDLen is the length of site_uid (String 255). The Biz API documents 100 for the
 	// same field; links follow the parameter guide.
@@ -49,6 +49,11 @@ type Params struct {
 	// that does not parse is refused with a *FieldError holding a *PhoneError, unless the
 	// Builder has WithRawPhoneDigits.
 	CustomerPhone string
+	// CustomerTelephone (cus_extra_tel_phone, 전화, beside cus_extra_phone's 휴대폰) is a
+	// second, usually landline, Korean number, written and sent like CustomerPhone. Only web
+	// chat v2 takes it (Happytalk's web chat SDK lists it among the params keys, and the chat
+	// archive stores it); on other channels it is refused with ErrNotSupported.
+	CustomerTelephone string
 	// CustomerEmail (cus_extra_email) is a bare address, name@example.com, at most
 	// MaxCustomerEmailLen characters.
 	CustomerEmail string
@@ -77,6 +82,7 @@ const (
 	keySiteUID       = "site_uid"
 	keyName          = "cus_extra_username"
 	keyPhone         = "cus_extra_phone"
+	keyTelephone     = "cus_extra_tel_phone"
 	keyEmail         = "cus_extra_email"
 	keyUserParameter = "user_parameter"
 	keyCategory      = "category_id"

@@ -16,9 +16,10 @@ import (
 // siteName, …) are skipped without being decoded. Custom parameters are returned up to the last
 // one present (a gap reads as ""), parameters beyond parameter10 and unknown keys are ignored.
 // For a link Build returned, Parse gives back the Params given to Build after Build's
-// normalization: the detected Channel, CustomerPhone as digits, custom parameters cut to
-// MaxParameterLen and without trailing empty ones (nil when none), and the base URL's own
-// values for fields left unset.
+// normalization: the detected Channel, CustomerPhone and CustomerTelephone as digits (the
+// latter read from web chat v2's params only, the one channel that takes it), custom
+// parameters cut to MaxParameterLen and without trailing empty ones (nil when none), and the
+// base URL's own values for fields left unset.
 //
 // Errors are a *LinkError: an unrecognised URL (wrapping ErrUnknownChannel), an invalid
 // percent-encoding, or a classification ID that is not a non-negative integer.
@@ -152,6 +153,10 @@ func (r *reader) set(key, value string) error {
 		r.p.CustomerName = value
 	case keyPhone:
 		r.p.CustomerPhone = value
+	case keyTelephone:
+		if r.inPacked { // web chat v2's params only, where Build puts it
+			r.p.CustomerTelephone = value
+		}
 	case keyEmail:
 		r.p.CustomerEmail = value
 	case keyUserParameter:

@@ -35,9 +35,14 @@ func TestParse_LinksWrittenByOthers(t *testing.T) {
 				Parameters: []string{"param1"}},
 		},
 		{
-			name: "v2 empty params and unknown packed keys",
+			name: "v2 unknown packed keys skipped, the telephone read",
 			link: "https://design.happytalkio.com/chatting?siteId=4000000024&params=" + enc("site_username=해피톡,cus_extra_tel_phone=0212345678,cus_extra_email=a@b.io"),
-			want: happytalk.Params{Channel: happytalk.WebChatV2, CustomerEmail: "a@b.io"},
+			want: happytalk.Params{Channel: happytalk.WebChatV2, CustomerTelephone: "0212345678", CustomerEmail: "a@b.io"},
+		},
+		{
+			name: "telephone outside v2 params is not ours",
+			link: "https://api.happytalk.io/api/kakao/chat_open?yid=%40shop&cus_extra_tel_phone=0212345678",
+			want: happytalk.Params{Channel: happytalk.KakaoTalk},
 		},
 		{
 			name: "v2 snake_case category inside params is not the v2 classification",

@@ -16,6 +16,7 @@ type values struct {
 	siteUID       string
 	name          string
 	phone         string
+	telephone     string
 	email         string
 	userParameter string
 	categoryID    int
@@ -33,71 +34,76 @@ type report struct {
 	unverifiedPhone bool
 }
 
-// check validates p for channel ch and returns the values to send. It stops at the first
-// problem, in field order, and returns a *FieldError or *PlaceholderIDError.
+// check validates p for channel ch and returns the values to send, or FieldErrors listing
+// every problem in field order.
 func (b *Builder) check(p *Params, ch Channel, rep *report) (values, error) {
 	var v values
+	var errs FieldErrors
+	add := func(err error) {
+		var fe *FieldError
+		if errors.As(err, &fe) {
+			errs = append(errs, fe)
+		}
+	}
 	// Web chat v2 packs pairs into one value, so its values may not hold the pair syntax.
 	packed := ch == WebChatV2
 
 	if p.SiteUID != "" {
 		if isPlaceholderID(p.SiteUID, b.placeholders) {
-			return v, &PlaceholderIDError{Field: "SiteUID", Value: p.SiteUID}
-		}
-		if err := checkText("SiteUID", keySiteUID, p.SiteUID, MaxSiteUIDLen, packed); err != nil {
-			return v, err
+			perr := &PlaceholderIDError{Field: "SiteUID", Value: p.SiteUID}
+			add(&FieldError{Field: "SiteUID", Key: keySiteUID, Reason: perr.placeholderReason(), Err: perr})
+		} else {
+			add(checkText("SiteUID", keySiteUID, p.SiteUID, MaxSiteUIDLen, packed))
 		}
 	}
 	v.siteUID = p.SiteUID
 
-	if err := checkText("CustomerName", keyName, p.CustomerName, MaxCustomerNameLen, packed); err != nil {
-		return v, err
-	}
+	add(checkText("CustomerName", keyName, p.CustomerName, MaxCustomerNameLen, packed))
 	v.name = p.CustomerName
 
-	digits, err := b.normalizePhone(p.CustomerPhone, rep)
-	if err != nil {
-		return v, err
-	}
+	digits, err := b.normalizePhone("CustomerPhone", keyPhone, p.CustomerPhone, rep)
+	add(err)
 	v.phone = digits
 
-	if err := checkEmail(p.CustomerEmail, packed); err != nil {
-		return v, err
+	if p.CustomerTelephone != "" && ch != WebChatV2 {
+		add(&FieldError{Field: "CustomerTelephone", Key: keyTelephone,
+			Reason: "the telephone parameter exists on web chat v2 only, not on " + ch.String(), Err: ErrNotSupported})
+	} else {
+		digits, err = b.normalizePhone("CustomerTelephone", keyTelephone, p.CustomerTelephone, rep)
+		add(err)
+		v.telephone = digits
 	}
+
+	add(checkEmail(p.CustomerEmail, packed))
 	v.email = p.CustomerEmail
 
-	if err := checkText("UserParameter", keyUserParameter, p.UserParameter, MaxUserParameterLen, packed); err != nil {
-		return v, err
-	}
+	add(checkText("UserParameter", keyUserParameter, p.UserParameter, MaxUserParameterLen, packed))
 	v.userParameter = p.UserParameter
 
-	if err := checkID("CategoryID", keyCategory, p.CategoryID); err != nil {
-		return v, err
-	}
+	add(checkID("CategoryID", keyCategory, p.CategoryID))
 	v.categoryID = p.CategoryID
-	if err := checkID("DivisionID", keyDivision, p.DivisionID); err != nil {
-		return v, err
-	}
+	add(checkID("DivisionID", keyDivision, p.DivisionID))
 	v.divisionID = p.DivisionID
 
-	if len(p.Parameters) > MaxParameters {
-		return v, &FieldError{Field: "Parameters", Reason: strconv.Itoa(len(p.Parameters)) +
-			" custom parameters; Happytalk has parameter1 to parameter10", Err: ErrTooManyParameters}
+	parameters := p.Parameters
+	if len(parameters) > MaxParameters {
+		add(&FieldError{Field: "Parameters", Reason: strconv.Itoa(len(p.Parameters)) +
+			" custom parameters; Happytalk has parameter1 to parameter10", Limit: MaxParameters, Got: len(p.Parameters),
+			Err: ErrTooManyParameters})
+		parameters = parameters[:MaxParameters]
 	}
-	for i, value := range p.Parameters {
+	for i, value := range parameters {
 		cut, err := b.checkParameter(i, value, packed, rep)
-		if err != nil {
-			return v, err
-		}
+		add(err)
 		v.parameters[i] = cut
 	}
 
 	if p.BotStart && ch != KakaoTalk {
-		return v, &FieldError{Field: "BotStart", Key: b.botStartKey,
-			Reason: "the chatbot start parameter exists on KakaoTalk only, not on " + ch.String(), Err: ErrNotSupported}
+		add(&FieldError{Field: "BotStart", Key: b.botStartKey,
+			Reason: "the chatbot start parameter exists on KakaoTalk only, not on " + ch.String(), Err: ErrNotSupported})
 	}
 	v.botStart = p.BotStart
-	return v, nil
+	return v, errs.err()
 }
 
 // checkText checks a value against its length limit in runes, the UTF-8 and control-character
@@ -147,7 +153,7 @@ func scanText(field, key, s string, packed bool) (runes int, err error) {
 func tooLong(field, key string, runes, limit int) error {
 	return &FieldError{Field: field, Key: key,
 		Reason: strconv.Itoa(runes) + " characters; Happytalk stores at most " + strconv.Itoa(limit),
-		Err:    ErrTooLong}
+		Limit:  limit, Got: runes, Err: ErrTooLong}
 }
 
 // checkParameter validates custom parameter i and returns it cut to MaxParameterLen runes. The
@@ -182,9 +188,9 @@ func cutRunes(s string, n int) string {
 	return s
 }
 
-// normalizePhone reduces a phone number to its national digits with internal/phone, or, with
-// WithRawPhoneDigits, a number it refuses to its ASCII digits.
-func (b *Builder) normalizePhone(s string, rep *report) (string, error) {
+// normalizePhone reduces the phone number of field (wire key key) to its national digits with
+// internal/phone, or, with WithRawPhoneDigits, a number it refuses to its ASCII digits.
+func (b *Builder) normalizePhone(field, key, s string, rep *report) (string, error) {
 	if s == "" {
 		return "", nil
 	}
@@ -195,19 +201,19 @@ func (b *Builder) normalizePhone(s string, rep *report) (string, error) {
 			perr = &phone.Error{Reason: 0, Masked: phone.Mask(s)}
 		}
 		if !b.rawPhoneDigits {
-			return "", &FieldError{Field: "CustomerPhone", Key: keyPhone, Reason: perr.Reason.String(), Err: perr}
+			return "", &FieldError{Field: field, Key: key, Reason: perr.Reason.String(), Err: perr}
 		}
 		digits = asciiDigits(s)
 		if digits == "" {
-			return "", &FieldError{Field: "CustomerPhone", Key: keyPhone, Reason: "no digits", Err: perr}
+			return "", &FieldError{Field: field, Key: key, Reason: "no digits", Err: perr}
 		}
 		rep.unverifiedPhone = true
 	}
 	if len(digits) > MaxCustomerPhoneLen {
-		return "", tooLong("CustomerPhone", keyPhone, len(digits), MaxCustomerPhoneLen)
+		return "", tooLong(field, key, len(digits), MaxCustomerPhoneLen)
 	}
 	if digits != s && rep.collect {
-		rep.normalized = append(rep.normalized, keyPhone)
+		rep.normalized = append(rep.normalized, key)
 	}
 	return digits, nil
 }
@@ -284,7 +290,8 @@ func checkID(field, key string, id int) error {
 	case id < 0:
 		return &FieldError{Field: field, Key: key, Reason: "negative", Err: ErrInvalidID}
 	case id > MaxClassificationID:
-		return &FieldError{Field: field, Key: key, Reason: "larger than " + strconv.Itoa(MaxClassificationID), Err: ErrInvalidID}
+		return &FieldError{Field: field, Key: key, Reason: "larger than " + strconv.Itoa(MaxClassificationID),
+			Limit: MaxClassificationID, Err: ErrInvalidID}
 	}
 	return nil
 }

@@ -7,9 +7,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/kshop-dev/kshop/alimtalk"
+	"github.com/kshop-dev/kshop/alimtalk/provider"
 	"github.com/kshop-dev/kshop/internal/phone"
+	"github.com/kshop-dev/kshop/internal/wire"
 )
 
 // Record is one message the fake was given, with what became of it.
@@ -46,6 +49,9 @@ func (r *Rejection) Code() string { return r.ResultCode }
 // Retryable returns false: the same message would be refused again.
 func (r *Rejection) Retryable() bool { return false }
 
+// OutcomeUnknown returns false: a refusal is a definite answer.
+func (r *Rejection) OutcomeUnknown() bool { return false }
+
 // Option configures NewSender.
 type Option func(*Sender)
 
@@ -60,11 +66,19 @@ func WithLimits(l alimtalk.Limits) Option {
 	return func(s *Sender) { s.limits = l }
 }
 
+// WithClock sets the clock reservation times are checked against (default: Limits.Now, else
+// time.Now), as a provider checks them against its own. Give it the clock you give
+// alimtalk.WithClock, so that a dispatcher living on a fixed date and the fake agree.
+func WithClock(now func() time.Time) Option {
+	return func(s *Sender) { s.now = now }
+}
+
 // Sender is a recording fake alimtalk.Sender. The zero value is not usable; call NewSender.
 type Sender struct {
 	mu        sync.Mutex
 	templates alimtalk.TemplateSource
 	limits    alimtalk.Limits
+	now       func() time.Time
 	byPhone   map[string]error // normalized phone → rejection, or errUnknown
 	byRef     map[string]error
 	callErr   error
@@ -102,7 +116,9 @@ func defaultRejection(err error) error {
 }
 
 // RejectPhone makes every later message to phone (any written form) come back
-// StatusRejected with err (a *Rejection when err is nil).
+// StatusRejected with err (a *Rejection when err is nil). An err that wraps
+// alimtalk.ErrOutcomeUnknown plays a provider that misclassifies a timeout as a refusal: the
+// Result then comes back StatusUnknown, as every Sender built on package provider reports it.
 func (s *Sender) RejectPhone(phone string, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -153,14 +169,22 @@ func (s *Sender) Reset() {
 	s.records = nil
 }
 
-// Send validates msgs, applies the injected failures and records every message.
+// Send validates msgs, applies the injected failures and records every message. A nil ctx is
+// refused with a *kshop.ValidationError, and nothing is recorded.
 func (s *Sender) Send(ctx context.Context, msgs []alimtalk.Message) ([]alimtalk.Result, error) {
+	if err := wire.CheckContext(ctx, "alimtalktest.Sender.Send"); err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls++
 	call := s.calls
 
-	batch := alimtalk.PrepareBatch(msgs, s.templates, s.limits)
+	lim := s.limits
+	if lim.Now == nil {
+		lim.Now = s.now
+	}
+	batch := provider.PrepareBatch(msgs, s.templates, lim)
 	callErr := s.callErr
 	if callErr == nil {
 		callErr = ctx.Err()
@@ -202,7 +226,7 @@ func (s *Sender) outcome(m alimtalk.Message) alimtalk.Result {
 }
 
 // record stores one Record per input message: the prepared form for valid messages.
-func (s *Sender) record(call int, msgs []alimtalk.Message, b *alimtalk.Batch, results []alimtalk.Result) {
+func (s *Sender) record(call int, msgs []alimtalk.Message, b *provider.Batch, results []alimtalk.Result) {
 	prepared := make([]alimtalk.Message, len(msgs))
 	copy(prepared, msgs)
 	for j, m := range b.Ready {

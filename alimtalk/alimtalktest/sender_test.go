@@ -27,11 +27,14 @@ func templates() alimtalk.TemplateSet {
 	return alimtalk.NewTemplateSet(alimtalk.Template{Code: "HELLO", Content: "#{name}님 안녕하세요"})
 }
 
+// newYearsEve is the fake's clock in tests that reserve messages.
+func newYearsEve() time.Time { return time.Date(2029, 12, 31, 18, 0, 0, 0, kshop.KST()) }
+
 func TestSenderAcceptsAndRecords(t *testing.T) {
 	t.Parallel()
-	s := alimtalktest.NewSender(alimtalktest.WithTemplates(templates()))
+	s := alimtalktest.NewSender(alimtalktest.WithTemplates(templates()), alimtalktest.WithClock(newYearsEve))
 	reserved := msg("010-2222-3333", "b")
-	reserved.ScheduledAt = time.Date(2030, 1, 1, 9, 0, 0, 0, alimtalk.KST)
+	reserved.ScheduledAt = time.Date(2030, 1, 1, 9, 0, 0, 0, kshop.KST())
 	res, err := s.Send(context.Background(), []alimtalk.Message{msg("+82 10-1111-2222", "a"), reserved})
 	require.NoError(t, err)
 	require.Len(t, res, 2)

@@ -1,0 +1,83 @@
+package alimtalk
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// checkText refuses invalid UTF-8 and control characters in a text sent to Kakao. Providers
+// pass them on as "\u0000" or U+FFFD, and Kakao either refuses the message or shows garbage,
+// so they are stopped here. multiline allows CR, LF and TAB, which Kakao keeps in message and
+// SMS/LMS bodies; titles, subjects, button names and links are one line (inferred: Kakao shows
+// them on one line and no provider documents line breaks in them). One problem per field is
+// reported.
+func checkText(key, s string, multiline bool, errs FieldErrors) FieldErrors {
+	if fe := textProblem(key, s, multiline); fe != nil {
+		errs = append(errs, fe)
+	}
+	return errs
+}
+
+func textProblem(key, s string, multiline bool) *FieldError {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			if c < ' ' || c == 0x7f {
+				if multiline && (c == '\n' || c == '\r' || c == '\t') {
+					continue
+				}
+				return &FieldError{Key: key, Reason: ReasonControlChars, Detail: controlDetail(multiline)}
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return &FieldError{Key: key, Reason: ReasonInvalidUTF8}
+		}
+		if unicode.IsControl(r) {
+			return &FieldError{Key: key, Reason: ReasonControlChars, Detail: controlDetail(multiline)}
+		}
+		i += size
+	}
+	return nil
+}
+
+func controlDetail(multiline bool) string {
+	if multiline {
+		return "only line breaks and tabs are allowed"
+	}
+	return "no control characters, line breaks or tabs"
+}
+
+// unclosedPlaceholder reports whether s holds a "#{" that opens no placeholder (an unclosed
+// "#{name", a blank "#{ }", a brace or line break inside the name). In a message such text is
+// literal, but in a template it is almost always a typo that would leave a variable unfilled.
+func unclosedPlaceholder(s string) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], placeholderOpen)
+		if j < 0 {
+			return false
+		}
+		j += i
+		_, end, ok := placeholderAt(s, j)
+		if !ok {
+			return true
+		}
+		i = end
+	}
+}
+
+// checkPattern checks a template text that takes #{…} variables: valid UTF-8, no control
+// characters (line breaks and tabs where multiline) and no unclosed placeholder.
+func checkPattern(key, s string, multiline bool, errs FieldErrors) FieldErrors {
+	if fe := textProblem(key, s, multiline); fe != nil {
+		return append(errs, fe)
+	}
+	if unclosedPlaceholder(s) {
+		errs = append(errs, &FieldError{Key: key, Reason: ReasonInvalid,
+			Detail: "a \"#{\" opens no variable: close it with \"}\" on the same line, or remove it"})
+	}
+	return errs
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kshop-dev/kshop/internal/transport"
+	"github.com/kshop-dev/kshop/internal/wire"
 )
 
 // AccessState is what a preflight learned about one credential.
@@ -94,8 +95,11 @@ func (r *AccessReport) String() string {
 // report's Err). An IP refusal implies the key and token were recognized (Ssoda names the
 // token in it); a credential refusal names the API key or the token when Ssoda's message does.
 func (c *Client) CheckAccess(ctx context.Context) (*AccessReport, error) {
+	if err := wire.CheckContext(ctx, "ssoda.CheckAccess"); err != nil {
+		return &AccessReport{Err: err}, err
+	}
 	rep := &AccessReport{}
-	a, err := c.post(ctx, c.s.paths.RemainingPoints, transport.Idempotent, c.newBody(0))
+	a, err := c.post(ctx, "CheckAccess", c.s.paths.RemainingPoints, transport.Idempotent, c.newBody(0))
 	if err == nil {
 		rep.APIKey, rep.TokenKey, rep.ServerIP = AccessOK, AccessOK, AccessOK
 		rep.Points = decodePoints(a)

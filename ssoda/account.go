@@ -6,8 +6,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/internal/phone"
 	"github.com/kshop-dev/kshop/internal/transport"
+	"github.com/kshop-dev/kshop/internal/wire"
 )
 
 // Points is the account's remaining balance.
@@ -30,7 +32,10 @@ var pointFields = []string{"amount", "remaining_amount", "remain_amount", "point
 // holding the amount is not published; amount, remaining_amount, point and similar names
 // are probed in content and at the top level, and Raw keeps the answer. Idempotent.
 func (s *AccountService) Points(ctx context.Context) (*Points, error) {
-	a, err := s.c.post(ctx, s.c.s.paths.RemainingPoints, transport.Idempotent, s.c.newBody(0))
+	if err := wire.CheckContext(ctx, "ssoda.Account.Points"); err != nil {
+		return nil, err
+	}
+	a, err := s.c.post(ctx, "Account.Points", s.c.s.paths.RemainingPoints, transport.Idempotent, s.c.newBody(0))
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +102,10 @@ func emptyDate(s string) bool {
 // content.sendphones[] {number, auth_type, request_date, confirm_date, blocked_date}).
 // Idempotent.
 func (s *AccountService) SenderNumbers(ctx context.Context) ([]SenderNumber, error) {
-	a, err := s.c.post(ctx, s.c.s.paths.SenderNumbers, transport.Idempotent, s.c.newBody(0))
+	if err := wire.CheckContext(ctx, "ssoda.Account.SenderNumbers"); err != nil {
+		return nil, err
+	}
+	a, err := s.c.post(ctx, "Account.SenderNumbers", s.c.s.paths.SenderNumbers, transport.Idempotent, s.c.newBody(0))
 	if err != nil {
 		return nil, err
 	}
@@ -132,11 +140,15 @@ func (s *AccountService) SenderNumbers(ctx context.Context) ([]SenderNumber, err
 // SenderNumbers, approved and not blocked. Call it before sending messages whose
 // Failover.From is number (Ssoda refuses others, and the guide has the failover number chosen
 // per channel in the console). The error is a *SenderNumberError (errors.Is ErrSenderNumber)
-// for an unusable number, a *ValidationError for one that is not a phone number.
+// for an unusable number, a *kshop.ValidationError for one that is not a phone number.
 func (s *AccountService) CheckSenderNumber(ctx context.Context, number string) (*SenderNumber, error) {
+	if err := wire.CheckContext(ctx, "ssoda.Account.CheckSenderNumber"); err != nil {
+		return nil, err
+	}
 	n, err := phone.Parse(number)
 	if err != nil {
-		return nil, &ValidationError{Call: "Account.CheckSenderNumber", Field: "number", Reason: "not a valid phone number", Err: err}
+		return nil, &kshop.ValidationError{Op: "ssoda.Account.CheckSenderNumber", Problems: []*kshop.FieldError{{
+			Field: "number", Rule: kshop.RuleFormat, Detail: "not a valid phone number", Err: err}}}
 	}
 	list, err := s.SenderNumbers(ctx)
 	if err != nil {

@@ -35,7 +35,7 @@ func benchServer(b *testing.B) *ssodatest.Server {
 
 func benchClient(b *testing.B, srv *ssodatest.Server, concurrency int) *ssoda.Client {
 	b.Helper()
-	c, err := srv.NewClient(ssoda.WithTemplates(alimtalk.NewTemplateSet(orderTemplate())), ssoda.WithConcurrency(concurrency))
+	c, err := srv.NewClient(ssoda.WithConcurrency(concurrency))
 	require.NoError(b, err)
 	return c
 }

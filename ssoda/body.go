@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/kshop-dev/kshop"
 )
 
 // object builds a JSON object whose field names may be configured at run time (the inferred
@@ -103,8 +105,8 @@ func (o *object) extra(call string, m map[string]any) error {
 		}
 		v, err := json.Marshal(m[k])
 		if err != nil {
-			return &ValidationError{Call: call, Field: "Extra[" + strconv.Quote(k) + "]", Reason: "cannot be encoded as JSON",
-				Err: fmt.Errorf("%T", m[k])}
+			return &kshop.ValidationError{Op: "ssoda." + call, Problems: []*kshop.FieldError{{Field: "Extra[" + strconv.Quote(k) + "]",
+				Rule: kshop.RuleFormat, Detail: "cannot be encoded as JSON", Err: fmt.Errorf("%T", m[k])}}}
 		}
 		o.raw(k, v)
 	}

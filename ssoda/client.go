@@ -2,14 +2,18 @@ package ssoda
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
-	"unicode"
+	"unicode/utf8"
 
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/alimtalk"
+	"github.com/kshop-dev/kshop/internal/secret"
 	"github.com/kshop-dev/kshop/internal/transport"
 )
 
@@ -28,26 +32,29 @@ type Credentials struct {
 
 // String shows only the length of each key, so credentials printed by mistake leak nothing.
 func (cr Credentials) String() string {
-	return fmt.Sprintf("ssoda.Credentials{APIKey: %s, TokenKey: %s, SenderKey: %s}",
-		redactedKey(cr.APIKey), redactedKey(cr.TokenKey), redactedKey(cr.SenderKey))
+	return "ssoda.Credentials{APIKey: " + secret.Mask(cr.APIKey) + ", TokenKey: " + secret.Mask(cr.TokenKey) +
+		", SenderKey: " + secret.Mask(cr.SenderKey) + "}"
 }
 
 // GoString is String, for %#v.
 func (cr Credentials) GoString() string { return cr.String() }
 
+// Format prints String for every verb (%v, %+v, %#v, %s, %q, …), so no verb reveals a key.
+func (cr Credentials) Format(f fmt.State, verb rune) { secret.Format(f, verb, cr.String()) }
+
+// MarshalJSON encodes the credentials with every key masked, so a struct holding them can be
+// logged or dumped as JSON without leaking them. (Decoding into Credentials is unaffected.)
+func (cr Credentials) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct{ APIKey, TokenKey, SenderKey string }{
+		secret.Mask(cr.APIKey), secret.Mask(cr.TokenKey), secret.Mask(cr.SenderKey)})
+}
+
 // LogValue keeps the keys out of slog output.
 func (cr Credentials) LogValue() slog.Value {
 	return slog.GroupValue(
-		slog.String("api_key", redactedKey(cr.APIKey)),
-		slog.String("token_key", redactedKey(cr.TokenKey)),
-		slog.String("sender_key", redactedKey(cr.SenderKey)))
-}
-
-func redactedKey(k string) string {
-	if k == "" {
-		return `""`
-	}
-	return fmt.Sprintf("REDACTED(%d chars)", len(k))
+		slog.String("api_key", secret.Mask(cr.APIKey)),
+		slog.String("token_key", secret.Mask(cr.TokenKey)),
+		slog.String("sender_key", secret.Mask(cr.SenderKey)))
 }
 
 // Client calls the Ssoda REST API. It is safe for concurrent use; NewClient makes no network
@@ -57,6 +64,7 @@ func redactedKey(k string) string {
 type Client struct {
 	creds  Credentials
 	s      settings
+	cache  *TemplateCache // WithTemplateRefresh
 	limits alimtalk.Limits
 	tr     *transport.Client
 	header http.Header
@@ -107,6 +115,9 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		}
 	}
 	c := &Client{creds: creds, s: s, limits: s.limits}
+	if c.limits.Now == nil {
+		c.limits.Now = s.now // WithClock also drives the ScheduledAt checks
+	}
 	if err := c.checkCredentials(); err != nil {
 		return nil, err
 	}
@@ -118,7 +129,8 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	}
 	tr, err := transport.New(s.transportConfig(secrets))
 	if err != nil {
-		return nil, &ValidationError{Field: "WithBaseURL", Reason: "must be https (plain http only for loopback test servers)", Err: err}
+		return nil, &kshop.ValidationError{Op: "ssoda.NewClient", Problems: []*kshop.FieldError{{Field: "WithBaseURL",
+			Rule: kshop.RuleNotAllowed, Detail: "must be https (plain http only for loopback test servers)", Err: err}}}
 	}
 	c.tr = tr
 	c.header = http.Header{"X-Api-Key": {creds.APIKey}}
@@ -130,40 +142,65 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	c.History = (*HistoryService)(&service{c})
 	c.Reservations = (*ReservationsService)(&service{c})
 	c.Account = (*AccountService)(&service{c})
+	if s.templateTTL > 0 {
+		c.cache = &TemplateCache{templates: c.Templates, ttl: s.templateTTL, now: s.now}
+		c.s.templates = c.cache
+	}
 	return c, nil
 }
 
 // String describes the client without its keys.
-func (c *Client) String() string {
-	return fmt.Sprintf("ssoda.Client{base: %s, credentials: %s}", c.s.baseURL, c.creds)
+func (c Client) String() string {
+	return "ssoda.Client{base: " + c.s.baseURL + ", credentials: " + c.creds.String() + "}"
+}
+
+// GoString is String, for %#v.
+func (c Client) GoString() string { return c.String() }
+
+// Format prints String for every verb, so neither %v nor %#v of a client (or of *client)
+// reveals a key through its unexported fields. (Value receivers, so that a copy of the
+// struct is covered too.)
+func (c Client) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
+
+// MarshalJSON encodes only the base URL and the masked credentials.
+func (c Client) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		BaseURL     string
+		Credentials Credentials
+	}{c.s.baseURL, c.creds})
+}
+
+// LogValue keeps the keys out of slog output.
+func (c Client) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("base_url", c.s.baseURL), slog.Any("credentials", c.creds))
 }
 
 func (c *Client) checkCredentials() error {
-	bad := func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }
+	ch := newChecker("NewClient")
 	for _, k := range []struct{ name, value string }{{"APIKey", c.creds.APIKey}, {"TokenKey", c.creds.TokenKey}} {
-		switch {
-		case k.value == "":
-			return invalid("NewClient", "Credentials."+k.name, "required (Ssoda console: API 토큰 관리)")
-		case strings.IndexFunc(k.value, bad) >= 0:
-			return invalid("NewClient", "Credentials."+k.name, "must not contain spaces or control characters")
+		if k.value == "" {
+			ch.problem("Credentials."+k.name, "", kshop.RuleRequired, "Ssoda console: API 토큰 관리")
+			continue
 		}
+		ch.ident("Credentials."+k.name, "", k.value, true, 0)
 	}
 	if c.creds.SenderKey != "" {
-		if err := c.checkSenderKey("NewClient", "Credentials.SenderKey", c.creds.SenderKey); err != nil {
-			return err
-		}
+		c.checkSenderKey(ch, "Credentials.SenderKey", c.creds.SenderKey)
 	}
-	return nil
+	return ch.err()
 }
 
 // checkSenderKey checks a sender-profile key: Limits.SenderKeyLength (40) characters, no
-// spaces.
-func (c *Client) checkSenderKey(call, field, key string) error {
+// spaces or control characters.
+func (c *Client) checkSenderKey(ch *checker, field, key string) {
 	want := c.senderKeyLength()
-	if len([]rune(key)) != want || strings.IndexFunc(key, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
-		return invalid(call, field, fmt.Sprintf("must be %d characters without spaces", want))
+	if !ch.ident(field, "sender_key", key, true, want) {
+		return
 	}
-	return nil
+	if n := utf8.RuneCountInString(key); n != want {
+		ch.add(&kshop.FieldError{Field: field, Key: "sender_key", Rule: kshop.RuleFormat, Limit: want, Got: n,
+			Detail: "a sender-profile key has exactly " + strconv.Itoa(want) + " characters"})
+	}
 }
 
 func (c *Client) senderKeyLength() int {
@@ -173,18 +210,17 @@ func (c *Client) senderKeyLength() int {
 	return alimtalk.DefaultLimits().SenderKeyLength
 }
 
-// senderKey returns key, or the default sender key when key is empty.
-func (c *Client) senderKey(call, key string) (string, error) {
+// senderKey returns key, or the default sender key when key is empty, checked into ch.
+func (c *Client) senderKey(ch *checker, key string) string {
 	if key == "" {
 		key = c.creds.SenderKey
 	}
 	if key == "" {
-		return "", invalid(call, "SenderKey", "required: set it in the request or in Credentials.SenderKey")
+		ch.problem("SenderKey", "senderKey", kshop.RuleRequired, "set it in the request or in Credentials.SenderKey")
+		return ""
 	}
-	if err := c.checkSenderKey(call, "SenderKey", key); err != nil {
-		return "", err
-	}
-	return key, nil
+	c.checkSenderKey(ch, "SenderKey", key)
+	return key
 }
 
 // newBody starts a request body with the token key, which every call carries.
@@ -195,10 +231,15 @@ func (c *Client) newBody(capacity int) *object {
 }
 
 // post sends one call and returns its successful answer, or an error: *APIError (Ssoda
-// refused), *ResponseError (not Ssoda's JSON), or the transport's error (no answer; it wraps
-// ErrOutcomeUnknown or ErrNotSent as the case may be). Every Ssoda call is a POST, reads
-// included; class says whether repeating it is harmless, which is about effect, not method.
-func (c *Client) post(ctx context.Context, path string, class transport.Class, body *object) (*answer, error) {
+// refused), *ResponseError (an answer that could not be understood), or the transport's error
+// when no answer arrived at all (it wraps ErrOutcomeUnknown or ErrNotSent as the case may be).
+// Every Ssoda call is a POST, reads included; class says whether repeating it is harmless,
+// which is about effect, not method.
+//
+// The classification of an answer never depends on the context's state: for a
+// non-idempotent call, a 5xx (other than 501) after the request was written is unknown, and so
+// is a 2xx that cannot be read as a plain success, whether or not ctx has ended meanwhile.
+func (c *Client) post(ctx context.Context, op, path string, class transport.Class, body *object) (*answer, error) {
 	resp, err := c.tr.Do(ctx, &transport.Request{
 		Class:       class,
 		Method:      http.MethodPost,
@@ -207,53 +248,106 @@ func (c *Client) post(ctx context.Context, path string, class transport.Class, b
 		Body:        body.bytes(),
 		ContentType: "application/json; charset=utf-8",
 	})
+	nonIdem := class == transport.NonIdempotent
 	if err != nil {
 		var te *transport.Error
-		unknown := errors.Is(err, ErrOutcomeUnknown)
-		if errors.As(err, &te) && te.Status != 0 && len(te.Body) > 0 {
-			return nil, c.refusal(path, te.Status, te.Header, te.Body, unknown)
+		if errors.As(err, &te) && te.Status != 0 {
+			return nil, c.failedAnswer(op, te, nonIdem)
 		}
-		return nil, fmt.Errorf("ssoda: %w", err)
+		return nil, fmt.Errorf("ssoda: %s: %w", op, err)
 	}
-	a, problem := parseAnswer(resp.StatusCode, resp.Body)
-	if problem != "" {
-		return nil, c.unexpected(path, resp.StatusCode, resp.Header, resp.Body, string(problem),
-			class == transport.NonIdempotent && resp.StatusCode >= 200 && resp.StatusCode < 300)
+	v := judge(resp.StatusCode, resp.Body, nonIdem)
+	switch {
+	case v.ambiguous:
+		return nil, c.badAnswer(op, resp.StatusCode, resp.Header, resp.Body, v.problem, true, nil)
+	case v.problem != "":
+		return nil, c.unexpected(op, resp.StatusCode, resp.Header, resp.Body, v.problem, v.unknown, nil)
+	case v.refused:
+		return nil, c.apiError(op, v.a, resp.Body, v.unknown, nil)
 	}
-	if !a.ok() {
-		return nil, c.apiError(path, a, resp.Body, false)
-	}
-	return a, nil
+	return v.a, nil
 }
 
-// refusal turns an answer that came with a transport error (a 5xx of a send) into a typed
-// error that still wraps ErrOutcomeUnknown when the transport said so.
-func (c *Client) refusal(path string, status int, header http.Header, body []byte, unknown bool) error {
+// verdict is what an answer (that came without a transport error) means.
+type verdict struct {
+	a         *answer
+	problem   string // not "": the answer could not be understood (a *ResponseError)
+	ambiguous bool   // the problem is an answer both a success and a refusal
+	refused   bool   // Ssoda refused the call (an *APIError)
+	unknown   bool   // the call may have been carried out
+}
+
+// ok reports a plain success.
+func (v verdict) ok() bool { return v.problem == "" && !v.refused }
+
+// judge classifies an answer, as a pure function of the status, the body and the call's class
+// (never of a context): for a non-idempotent call, a 2xx that is not a plain success or a
+// plain refusal, and any 5xx other than 501, leave the outcome unknown.
+func judge(status int, body []byte, nonIdem bool) verdict {
+	unknown := nonIdem && (status >= 200 && status <= 299 || unknownStatus(status))
 	a, problem := parseAnswer(status, body)
 	if problem != "" {
-		return c.unexpected(path, status, header, body, string(problem), unknown)
+		return verdict{problem: string(problem), unknown: unknown}
 	}
-	return c.apiError(path, a, body, unknown)
+	if nonIdem {
+		if p := a.ambiguity(); p != "" {
+			return verdict{a: a, problem: p, ambiguous: true, unknown: true}
+		}
+	}
+	if !a.ok() {
+		return verdict{a: a, refused: true, unknown: nonIdem && unknownStatus(status)}
+	}
+	return verdict{a: a}
 }
 
-func (c *Client) apiError(path string, a *answer, body []byte, unknown bool) *APIError {
+// unknownStatus reports an HTTP status that, answering a request that was written, leaves a
+// non-idempotent call's outcome unknown: a 5xx other than 501.
+func unknownStatus(status int) bool {
+	return status >= 500 && status != http.StatusNotImplemented
+}
+
+// failedAnswer turns an answer that came with a transport error (a 5xx of a send, a 429 after
+// the retries, a truncated or oversize body) into an *APIError or *ResponseError. It keeps the
+// transport's error as its cause (errors.Is still finds ErrNotSent, a context's error, …),
+// and marks a non-idempotent call unknown on a 5xx or an unreadable body whatever the
+// transport or the context said.
+func (c *Client) failedAnswer(op string, te *transport.Error, nonIdem bool) error {
+	unknown := te.OutcomeUnknown()
+	if nonIdem && unknownStatus(te.Status) {
+		unknown = true
+	}
+	switch {
+	case errors.Is(te, transport.ErrResponseTooLarge):
+		return c.unexpected(op, te.Status, te.Header, te.Body, "body over the size limit", unknown || nonIdem, te)
+	case strings.Contains(te.Reason, "truncated"):
+		return c.unexpected(op, te.Status, te.Header, te.Body, "truncated body", unknown || nonIdem, te)
+	}
+	a, problem := parseAnswer(te.Status, te.Body)
+	if problem != "" {
+		return c.unexpected(op, te.Status, te.Header, te.Body, string(problem), unknown, te)
+	}
+	return c.apiError(op, a, te.Body, unknown, te)
+}
+
+func (c *Client) apiError(op string, a *answer, body []byte, unknown bool, cause error) *APIError {
 	red := c.tr.Redactor()
 	e := &APIError{
-		Endpoint:       path,
+		Op:             op,
 		HTTPStatus:     a.status,
-		ResultCode:     string(a.code),
+		VendorCode:     red.Text(string(a.code)),
 		Message:        red.Text(a.message),
 		Body:           []byte(red.Text(string(capBody(body)))),
 		outcomeUnknown: unknown,
+		cause:          cause,
 	}
-	e.ip, e.unauthorized = classify(a.status, e.ResultCode, a.message)
+	e.ip, e.unauthorized = classify(a.status, string(a.code), a.message)
 	return e
 }
 
-// unexpected builds the error of a body that is not an envelope. A short plain-text body that
-// reads like an IP or credential refusal, and any 401/403, is an *APIError so errors.Is finds
-// ErrIPNotAllowed or ErrUnauthorized; anything else is a *ResponseError.
-func (c *Client) unexpected(path string, status int, header http.Header, body []byte, reason string, unknown bool) error {
+// unexpected builds the error of an answer that could not be understood. A short plain-text
+// body that reads like an IP or credential refusal, and any 401/403, is an *APIError so
+// errors.Is finds ErrIPNotAllowed or ErrUnauthorized; anything else is a *ResponseError.
+func (c *Client) unexpected(op string, status int, header http.Header, body []byte, reason string, unknown bool, cause error) error {
 	red := c.tr.Redactor()
 	text := ""
 	if len(body) <= 1024 && !looksHTML(body) {
@@ -261,13 +355,26 @@ func (c *Client) unexpected(path string, status int, header http.Header, body []
 	}
 	ip, unauthorized := classify(status, "", text)
 	if ip != nil || unauthorized {
+		// An explicit refusal of the IP or the keys was not carried out, unless it came with a
+		// 5xx, which leaves a non-idempotent call unknown whatever the body says.
 		return &APIError{
-			Endpoint: path, HTTPStatus: status, Message: red.Text(text),
-			Body: []byte(red.Text(string(capBody(body)))), ip: ip, unauthorized: unauthorized, outcomeUnknown: unknown,
+			Op: op, HTTPStatus: status, Message: red.Text(text),
+			Body: []byte(red.Text(string(capBody(body)))), ip: ip, unauthorized: unauthorized,
+			outcomeUnknown: unknown && (unknownStatus(status) || cause != nil), cause: cause,
 		}
 	}
+	return c.badAnswer(op, status, header, body, reason, unknown, cause)
+}
+
+// badAnswer builds a *ResponseError.
+func (c *Client) badAnswer(op string, status int, header http.Header, body []byte, reason string, unknown bool, cause error) *ResponseError {
+	red := c.tr.Redactor()
+	ct := ""
+	if header != nil {
+		ct = header.Get("Content-Type")
+	}
 	return &ResponseError{
-		Endpoint: path, HTTPStatus: status, ContentType: header.Get("Content-Type"), Reason: reason,
-		Body: []byte(red.Text(string(capBody(body)))), outcomeUnknown: unknown,
+		Op: op, HTTPStatus: status, ContentType: red.Text(ct), Message: red.Text(reason),
+		Body: []byte(red.Text(string(capBody(body)))), outcomeUnknown: unknown, cause: cause,
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/alimtalk"
 	"github.com/kshop-dev/kshop/ssoda"
 )
@@ -36,17 +37,17 @@ func TestNewClientValidates(t *testing.T) {
 		{"negative wait", testCreds, []ssoda.Option{ssoda.WithRetry(1, -time.Second)}, "WithRetry"},
 		{"concurrency 0", testCreds, []ssoda.Option{ssoda.WithConcurrency(0)}, "WithConcurrency"},
 		{"user agent with newline", testCreds, []ssoda.Option{ssoda.WithUserAgent("a\nb")}, "WithUserAgent"},
-		{"bad path", testCreds, []ssoda.Option{ssoda.WithPaths(ssoda.Paths{SendAlimTalk: "kakao/send"})}, "SendAlimTalk"},
-		{"path with query", testCreds, []ssoda.Option{ssoda.WithPaths(ssoda.Paths{TemplateList: "/x?y=1"})}, "TemplateList"},
-		{"bad field name", testCreds, []ssoda.Option{ssoda.WithFieldNames(ssoda.FieldNames{SendTime: `a"b`})}, "SendTime"},
+		{"bad path", testCreds, []ssoda.Option{ssoda.WithPaths(ssoda.Paths{SendAlimTalk: "kakao/send"})}, "Paths.SendAlimTalk"},
+		{"path with query", testCreds, []ssoda.Option{ssoda.WithPaths(ssoda.Paths{TemplateList: "/x?y=1"})}, "Paths.TemplateList"},
+		{"bad field name", testCreds, []ssoda.Option{ssoda.WithFieldNames(ssoda.FieldNames{SendTime: `a"b`})}, "FieldNames.SendTime"},
 		{"forwarded-for not an IP", testCreds, []ssoda.Option{ssoda.WithForwardedFor("me")}, "WithForwardedFor"},
 		{"nil clock", testCreds, []ssoda.Option{ssoda.WithClock(nil)}, "WithClock"},
 	}
 	for _, tc := range cases {
 		_, err := ssoda.NewClient(tc.creds, tc.opts...)
-		var ve *ssoda.ValidationError
+		var ve *kshop.ValidationError
 		require.ErrorAs(t, err, &ve, tc.name)
-		assert.Equal(t, tc.field, ve.Field, tc.name)
+		assert.NotNil(t, ve.Field(tc.field), "%s: %v", tc.name, err)
 		assert.ErrorIs(t, err, ssoda.ErrInvalid)
 	}
 	c, err := ssoda.NewClient(testCreds, nil, ssoda.WithLogger(nil))

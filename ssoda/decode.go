@@ -3,6 +3,8 @@ package ssoda
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -34,6 +36,24 @@ func (a *answer) ok() bool {
 	return a.message == ""
 }
 
+// ambiguity says why an answer to a non-idempotent call reads as neither a plain success nor a
+// plain refusal, or "" when it is clear. A 2xx without any result code or error text, a
+// success code next to an error text, and a refusal that carries a message id all leave the
+// outcome unknown.
+func (a *answer) ambiguity() string {
+	success := a.hasCode && a.code.Is("200")
+	id, _, _ := sentMessage(a)
+	switch {
+	case a.status >= 200 && a.status <= 299 && !a.hasCode && a.message == "":
+		return "no result code in the answer"
+	case a.status >= 200 && a.status <= 299 && success && a.message != "":
+		return "the answer holds both a success code and an error"
+	case !success && id != "":
+		return "the answer holds both a message id and an error"
+	}
+	return ""
+}
+
 // contentObject returns the "content" object, or nil.
 func (a *answer) contentObject() jsonObject {
 	o, _ := parseObject(a.content)
@@ -44,7 +64,8 @@ func (a *answer) contentObject() jsonObject {
 type decodeProblem string
 
 // parseAnswer decodes an answer body. It never panics, whatever the bytes; a body that is
-// not a JSON object comes back as a decodeProblem. A JSON string holding a JSON object (as
+// not a JSON object, or an object with a key twice (compared as encoding/json compares
+// them, ignoring case), comes back as a decodeProblem. A JSON string holding a JSON object (as
 // some relays double-encode) is unwrapped once.
 func parseAnswer(status int, body []byte) (*answer, decodeProblem) {
 	trimmed := bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
@@ -65,9 +86,9 @@ func parseAnswer(status int, body []byte) (*answer, decodeProblem) {
 		}
 		return nil, "not JSON"
 	}
-	root, ok := parseObject(trimmed)
-	if !ok {
-		return nil, "malformed JSON"
+	root, problem := parseRoot(trimmed)
+	if problem != "" {
+		return nil, problem
 	}
 	a := &answer{status: status, root: root, content: root["content"], raw: trimmed}
 	if raw, present := root["code"]; present {
@@ -84,6 +105,71 @@ func parseAnswer(status int, body []byte) (*answer, decodeProblem) {
 		}
 	}
 	return a, ""
+}
+
+// parseRoot decodes the top-level object one level deep, refusing a key that appears twice
+// (a relay's or an attacker's {"code":"500","code":"200"} must not read as a success), text
+// after the object, and reporting a body cut short as truncated.
+func parseRoot(b []byte) (jsonObject, decodeProblem) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if _, err := dec.Token(); err != nil {
+		return nil, syntaxProblem(err)
+	}
+	root := jsonObject{}
+	seen := make(map[string]bool)
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, syntaxProblem(err)
+		}
+		key, ok := tok.(string)
+		if !ok {
+			return nil, "malformed JSON"
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, syntaxProblem(err)
+		}
+		folded := strings.ToLower(strings.ToUpper(key))
+		if seen[folded] {
+			return nil, decodeProblem("duplicate key " + strconv.Quote(cutKey(key)))
+		}
+		seen[folded] = true
+		if envelopeKeys[folded] {
+			key = folded // read "Code" as encoding/json would, as "code"
+		}
+		root[key] = raw
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, syntaxProblem(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, "text after the JSON object"
+	}
+	return root, ""
+}
+
+// envelopeKeys are the envelope's own keys, read whatever their case.
+var envelopeKeys = map[string]bool{"code": true, "error": true, "content": true, "message": true}
+
+// syntaxProblem tells a body cut short from one that is malformed.
+func syntaxProblem(err error) decodeProblem {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return "truncated JSON"
+	}
+	return "malformed JSON"
+}
+
+// cutKey shortens a key for an error message.
+func cutKey(k string) string {
+	if len(k) <= 40 {
+		return k
+	}
+	cut := k[:40]
+	for len(cut) > 0 && !utf8.ValidString(cut) {
+		cut = cut[:len(cut)-1]
+	}
+	return cut + "…"
 }
 
 func looksHTML(b []byte) bool {

@@ -43,9 +43,28 @@
 // match, Ssoda's template-code rule), NotSent when it certainly never arrived — and one bad
 // recipient never stops the others. A timeout, reset or 5xx after the request was written
 // gives StatusUnknown with an error wrapping ErrOutcomeUnknown: the message may have gone out.
-// Do not send it again; call Reconcile, which lists the recipient's messages around the send
-// time and matches the text (Ssoda has no webhook; a message can take a moment to be listed,
-// so poll a few times as Reconcile's Attempts allows).
+// A 5xx is unknown even when the context ends at the moment it arrives, and so is an answer
+// that is neither a plain success nor a plain refusal. Do not send it again; call
+// ReconcileResult with its Result, which lists the recipient's messages around the send time
+// and matches the text (Ssoda has no webhook; a message can take a moment to be listed, so
+// call again, or poll with Reconcile's Attempts). Only an answer holding the list counts as
+// "not found".
+//
+// # Errors
+//
+// Every failure has the shape every kshop vendor package shares: *APIError when Ssoda refused
+// (Op, HTTPStatus, VendorCode, Message, Body), *ResponseError when its answer could not be
+// understood (it wraps ErrBadResponse), both implementing kshop.APIError with OutcomeUnknown;
+// *kshop.ValidationError, listing every problem at once, for bad input refused before any
+// request (identifiers with spaces or control characters, over their length, …). A transport
+// failure without any answer wraps ErrOutcomeUnknown or ErrNotSent.
+//
+// # Templates
+//
+// Send renders messages from templates given with WithTemplates (a fixed set, e.g. from
+// Templates.Load) or WithTemplateRefresh (a TemplateCache that reloads the profile's
+// templates when they are older than its TTL, when a message names one it lacks, or on
+// Refresh), so templates approved after the client was built are used without a new client.
 //
 // When Ssoda refuses the key, the token or the IP, Send stops: the messages not yet started get
 // StatusNotSent and Send returns the error. It also returns the context's error when ctx ends
@@ -54,8 +73,8 @@
 // # Fidelity
 //
 // No public copy of Ssoda's API manual exists. What this package sends comes from working
-// third-party callers (research notes §1), Ssoda's product guide (seed 001), and, where
-// neither says, Bizppurio's documented Kakao API, which Ssoda's template and profile calls
+// third-party callers, the Ssoda API guide (Ssoda's product guide), and, where neither says,
+// Bizppurio's documented Kakao API, which Ssoda's template and profile calls
 // mirror one-for-one minus its /v3 prefix. Inferred paths can be changed with WithPaths and
 // inferred field names with WithFieldNames; list, cancel, FriendTalk and profile requests also
 // take Extra fields.

@@ -2,7 +2,6 @@ package ssoda
 
 import (
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"regexp"
@@ -10,23 +9,29 @@ import (
 	"strings"
 
 	"github.com/kshop-dev/kshop"
-	"github.com/kshop-dev/kshop/alimtalk"
-	"github.com/kshop-dev/kshop/internal/transport"
 )
 
-// ErrOutcomeUnknown is wrapped by every error of a send (or cancel) that may or may not have
-// been carried out: a timeout, a reset, a 5xx or an unreadable answer after the request was
-// written. It is the same value as kshop.ErrOutcomeUnknown and alimtalk.ErrOutcomeUnknown. Do
-// not send again: find the message's fate with Client.Reconcile.
-var ErrOutcomeUnknown = kshop.ErrOutcomeUnknown
-
-// ErrNotSent is wrapped by errors of calls that certainly never reached Ssoda (every attempt
-// failed before the request was written): sending again is safe.
-var ErrNotSent = transport.ErrNotSent
-
-// ErrInvalid is matched by every validation error this package returns before any I/O
-// (*ValidationError, and alimtalk's FieldErrors). It is alimtalk.ErrInvalid.
-var ErrInvalid = alimtalk.ErrInvalid
+// The shared error vocabulary, re-exported: each is the same value as its kshop namesake, so
+// errors.Is works whichever name a caller uses.
+var (
+	// ErrOutcomeUnknown is wrapped by every error of a send (or cancel, template registration,
+	// profile call) that may or may not have been carried out: a timeout, a reset, a 5xx or an
+	// unreadable answer after the request was written. Do not send again: find the message's
+	// fate with Client.ReconcileResult.
+	ErrOutcomeUnknown = kshop.ErrOutcomeUnknown
+	// ErrNotSent is wrapped by errors of calls that certainly never reached Ssoda (every
+	// attempt failed before the request was written, or 429 until the retries ran out):
+	// sending again is safe.
+	ErrNotSent = kshop.ErrNotSent
+	// ErrBadResponse is matched by *ResponseError: an answer that is not Ssoda's JSON (an HTML
+	// error page, an empty, truncated or oversize body, duplicate keys, a shape Ssoda does not
+	// document).
+	ErrBadResponse = kshop.ErrBadResponse
+	// ErrInvalid is matched by every *kshop.ValidationError this package returns before any
+	// I/O. (Per-message problems of a send stay in the message's Result as alimtalk's
+	// FieldErrors, which match alimtalk.ErrInvalid.)
+	ErrInvalid = kshop.ErrInvalid
+)
 
 // Sentinels for errors.Is; the typed errors carry the details.
 var (
@@ -38,9 +43,6 @@ var (
 	// console: API 연동 안내 > API 토큰 관리). errors.As with *IPNotAllowedError gives the
 	// address Ssoda saw.
 	ErrIPNotAllowed = errors.New("ssoda: server IP not registered for the token")
-	// ErrUnexpectedResponse is matched by *ResponseError: an answer that is not Ssoda's JSON
-	// (an HTML error page, an empty body, truncated JSON).
-	ErrUnexpectedResponse = errors.New("ssoda: unexpected answer")
 	// ErrPagingStalled is yielded by the All… iterators when the server answers the same page
 	// twice (it ignores the page parameter): the listing would never end.
 	ErrPagingStalled = errors.New("ssoda: the server repeated a page; listing stopped")
@@ -53,22 +55,25 @@ var (
 const maxErrorBody = 4 << 10
 
 // APIError is an answer in which Ssoda refused a call: an HTTP status other than 2xx, or an
-// HTTP 200 whose "code" is not "200". It implements kshop.APIError.
+// HTTP 200 whose "code" is not "200". It implements kshop.APIError; its fields are the same in
+// every kshop vendor package.
 //
 // It matches ErrUnauthorized on HTTP 401/403, on result codes "401"/"403", and on messages
 // that name the API key or the token together with a refusal ("유효하지 않은", "invalid",
 // "없는", "만료", …); Ssoda publishes no code table, so this heuristic is inferred from
 // callers. It matches ErrIPNotAllowed (through an *IPNotAllowedError in its chain) when the
 // message says the sending server's IP is not registered, as in
-// "token에 등록되지 않은 발송서버 ip입니다. (1.2.3.4)". When the request was a send whose outcome
-// is unknown (a 5xx after the request was written), it also wraps ErrOutcomeUnknown.
+// "token에 등록되지 않은 발송서버 ip입니다. (1.2.3.4)". When the call was a send (or another
+// non-idempotent call) answered with a 5xx after its request was written, OutcomeUnknown is
+// true and it wraps ErrOutcomeUnknown: Ssoda may have carried it out.
 type APIError struct {
-	// Endpoint is the path called ("/kakao/send/alimtalk").
-	Endpoint string
-	// HTTPStatus is the HTTP status of the answer.
+	// Op is the call, as this package's method: "Send", "SendFriendTalk", "Templates.Add",
+	// "Reservations.Cancel", "History.AlimTalk", …
+	Op string
+	// HTTPStatus is the HTTP status of the answer (200 for refusals inside a 200 body).
 	HTTPStatus int
-	// ResultCode is Ssoda's "code" as text ("" when the answer had none).
-	ResultCode string
+	// VendorCode is Ssoda's "code" as text ("3016"; "" when the answer had none).
+	VendorCode string
 	// Message is Ssoda's "error" (or "message") text, with secrets redacted and phone numbers
 	// masked.
 	Message string
@@ -79,18 +84,19 @@ type APIError struct {
 	ip             *IPNotAllowedError
 	unauthorized   bool
 	outcomeUnknown bool
+	cause          error // the transport's error that carried the answer, if any
 }
 
 // Error describes the refusal without secrets or phone numbers.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("ssoda: ")
-	b.WriteString(e.Endpoint)
+	b.WriteString(e.Op)
 	b.WriteString(": HTTP ")
 	b.WriteString(strconv.Itoa(e.HTTPStatus))
-	if e.ResultCode != "" {
+	if e.VendorCode != "" {
 		b.WriteString(", code ")
-		b.WriteString(e.ResultCode)
+		b.WriteString(e.VendorCode)
 	}
 	if e.Message != "" {
 		b.WriteString(": ")
@@ -107,24 +113,29 @@ func (e *APIError) Error() string {
 func (e *APIError) HTTPStatusCode() int { return e.HTTPStatus }
 
 // Code returns Ssoda's result code.
-func (e *APIError) Code() string { return e.ResultCode }
+func (e *APIError) Code() string { return e.VendorCode }
 
 // Retryable reports whether the same call may succeed later and is safe to repeat: HTTP 429,
-// or a 5xx of a call that cannot have been carried out twice. Refusals of credentials, IP,
-// templates and content are not retryable, nor is anything whose outcome is unknown.
+// or a 5xx (other than 501) of a call whose outcome is known. Refusals of credentials and IP
+// are permanent, and nothing whose outcome is unknown is retryable.
 func (e *APIError) Retryable() bool {
-	if e.outcomeUnknown || e.unauthorized || e.ip != nil {
+	if e.unauthorized || e.ip != nil {
 		return false
 	}
-	return e.HTTPStatus == http.StatusTooManyRequests || e.HTTPStatus >= 500 && e.HTTPStatus != http.StatusNotImplemented
+	return retryable(e.HTTPStatus, e.outcomeUnknown)
 }
 
 // OutcomeUnknown reports whether the call may have been carried out.
 func (e *APIError) OutcomeUnknown() bool { return e.outcomeUnknown }
 
-// Unwrap exposes *IPNotAllowedError, ErrUnauthorized and ErrOutcomeUnknown as they apply.
+// Unwrap exposes *IPNotAllowedError, ErrUnauthorized and ErrOutcomeUnknown as they apply, and
+// the transport's error when the answer came with one (so ErrNotSent after 429s, or the
+// context's error, still match).
 func (e *APIError) Unwrap() []error {
 	var errs []error
+	if e.cause != nil {
+		errs = append(errs, e.cause)
+	}
 	if e.ip != nil {
 		errs = append(errs, e.ip)
 	}
@@ -135,6 +146,14 @@ func (e *APIError) Unwrap() []error {
 		errs = append(errs, kshop.ErrOutcomeUnknown)
 	}
 	return errs
+}
+
+// retryable is the shared rule: 429, or a 5xx other than 501, of a call whose outcome is known.
+func retryable(status int, unknown bool) bool {
+	if unknown {
+		return false
+	}
+	return status == http.StatusTooManyRequests || status >= 500 && status != http.StatusNotImplemented
 }
 
 // IPNotAllowedError says that Ssoda refused the call because the server's IP address is not
@@ -157,95 +176,74 @@ func (e *IPNotAllowedError) Error() string {
 // Is makes errors.Is(err, ErrIPNotAllowed) true.
 func (e *IPNotAllowedError) Is(target error) bool { return target == ErrIPNotAllowed }
 
-// ResponseError is an answer that is not Ssoda's JSON: an HTML page from a proxy or firewall,
-// an empty body, truncated or malformed JSON. It implements kshop.APIError with an empty Code.
-// For a send it wraps ErrOutcomeUnknown when the answer was a 2xx: something took the request,
-// and it may have been Ssoda.
+// ResponseError is an answer that could not be understood: an HTML page from a proxy or
+// firewall, an empty, truncated or oversize body, malformed JSON, duplicate keys, a shape
+// Ssoda does not document, or (for a send) an answer holding both a success and an error. It
+// implements kshop.APIError and wraps ErrBadResponse; for a non-idempotent call whose request
+// reached a server (a 2xx or 5xx answer, an unreadable body) it also wraps ErrOutcomeUnknown.
 type ResponseError struct {
-	// Endpoint is the path called.
-	Endpoint string
+	// Op is the call, as this package's method ("Send", "Reconcile", …).
+	Op string
 	// HTTPStatus is the HTTP status of the answer.
 	HTTPStatus int
-	// ContentType is the answer's Content-Type header.
-	ContentType string
-	// Reason says what is wrong ("not JSON", "empty body", "malformed result code", …).
-	Reason string
+	// VendorCode is the answer's "code" when one could be read, usually "".
+	VendorCode string
+	// Message says what is wrong: "HTML page instead of JSON", "empty body", "truncated
+	// JSON", "body over the size limit", "duplicate key \"code\"", "no list in the answer", …
+	Message string
 	// Body is the answer's body, at most 4 KiB, redacted. It is never printed by Error.
 	Body []byte
+	// ContentType is the answer's Content-Type header.
+	ContentType string
 
 	outcomeUnknown bool
+	cause          error // the transport's error that carried the answer, if any
 }
 
 // Error describes the answer without its body.
 func (e *ResponseError) Error() string {
-	s := fmt.Sprintf("ssoda: %s: unexpected answer (HTTP %d", e.Endpoint, e.HTTPStatus)
+	var b strings.Builder
+	b.WriteString("ssoda: ")
+	b.WriteString(e.Op)
+	b.WriteString(": answer could not be understood (HTTP ")
+	b.WriteString(strconv.Itoa(e.HTTPStatus))
 	if e.ContentType != "" {
-		s += ", " + e.ContentType
+		b.WriteString(", ")
+		b.WriteString(e.ContentType)
 	}
-	s += "): " + e.Reason
+	b.WriteString("): ")
+	b.WriteString(e.Message)
 	if e.outcomeUnknown {
-		s += "; " + kshop.ErrOutcomeUnknown.Error()
+		b.WriteString("; ")
+		b.WriteString(kshop.ErrOutcomeUnknown.Error())
 	}
-	return s
+	return b.String()
 }
 
 // HTTPStatusCode returns the HTTP status.
 func (e *ResponseError) HTTPStatusCode() int { return e.HTTPStatus }
 
-// Code returns "": the answer carried no result code.
-func (e *ResponseError) Code() string { return "" }
+// Code returns VendorCode (usually "").
+func (e *ResponseError) Code() string { return e.VendorCode }
 
-// Retryable reports whether repeating may help and is safe: a 5xx or 429 of a call whose
-// outcome is known not to have happened.
-func (e *ResponseError) Retryable() bool {
-	return !e.outcomeUnknown && (e.HTTPStatus >= 500 || e.HTTPStatus == http.StatusTooManyRequests)
-}
+// Retryable reports whether repeating may help and is safe: a 429 or a 5xx (other than 501) of
+// a call whose outcome is known.
+func (e *ResponseError) Retryable() bool { return retryable(e.HTTPStatus, e.outcomeUnknown) }
 
 // OutcomeUnknown reports whether the call may have been carried out.
 func (e *ResponseError) OutcomeUnknown() bool { return e.outcomeUnknown }
 
-// Unwrap exposes ErrUnexpectedResponse and, when it applies, ErrOutcomeUnknown.
+// Unwrap exposes ErrBadResponse, ErrOutcomeUnknown when it applies, and the transport's error
+// when the answer came with one.
 func (e *ResponseError) Unwrap() []error {
+	errs := []error{kshop.ErrBadResponse}
 	if e.outcomeUnknown {
-		return []error{ErrUnexpectedResponse, kshop.ErrOutcomeUnknown}
+		errs = append(errs, kshop.ErrOutcomeUnknown)
 	}
-	return []error{ErrUnexpectedResponse}
-}
-
-// ValidationError is bad input found before anything was sent. It names the call, the field
-// and the reason; it never holds the field's value. errors.Is(err, ErrInvalid) is true.
-type ValidationError struct {
-	// Call is the method ("Templates.Add", "History.AlimTalk").
-	Call string
-	// Field is the request field (or option) at fault.
-	Field string
-	// Reason says what is wrong.
-	Reason string
-	// Err is an underlying typed error (alimtalk.FieldErrors for templates, a phone error).
-	Err error
-}
-
-// Error returns "ssoda: <call>: <field>: <reason>[: <err>]".
-func (e *ValidationError) Error() string {
-	s := "ssoda: "
-	if e.Call != "" {
-		s += e.Call + ": "
+	if e.cause != nil {
+		errs = append(errs, e.cause)
 	}
-	s += e.Field + ": " + e.Reason
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
-	}
-	return s
-}
-
-// Unwrap returns the underlying error.
-func (e *ValidationError) Unwrap() error { return e.Err }
-
-// Is makes errors.Is(err, ErrInvalid) true.
-func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
-
-func invalid(call, field, reason string) *ValidationError {
-	return &ValidationError{Call: call, Field: field, Reason: reason}
+	return errs
 }
 
 // SenderNumberProblem says why a sender number cannot be used.

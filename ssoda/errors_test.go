@@ -56,7 +56,7 @@ func TestHTTP200WithErrorCodeIsAnAPIError(t *testing.T) {
 		assert.Equal(t, 200, ae.HTTPStatusCode())
 		assert.Equal(t, tc.code, ae.Code())
 		assert.Contains(t, ae.Message, tc.msg)
-		assert.Equal(t, pointsPath, ae.Endpoint)
+		assert.Equal(t, "Account.Points", ae.Op)
 		assert.JSONEq(t, tc.body, string(ae.Body))
 		var shared kshop.APIError
 		assert.ErrorAs(t, err, &shared, "every vendor error shares kshop.APIError")
@@ -135,7 +135,9 @@ func TestUnexpectedAnswers(t *testing.T) {
 		{"HTML page", "<!DOCTYPE html><html><body>maintenance</body></html>", "HTML", 200},
 		{"empty body", "", "empty", 200},
 		{"garbage", "ok", "not JSON", 200},
-		{"truncated JSON", `{"code":"200","content":{`, "malformed JSON", 200},
+		{"truncated JSON", `{"code":"200","content":{`, "truncated JSON", 200},
+		{"malformed JSON", `{"code":"200",}`, "malformed JSON", 200},
+		{"duplicate code", `{"code":"500","code":"200"}`, "duplicate key", 200},
 		{"code is an object", `{"code":{"v":1}}`, "malformed result code", 200},
 		{"404 page", "Not Found", "not JSON", 404},
 	}
@@ -145,11 +147,11 @@ func TestUnexpectedAnswers(t *testing.T) {
 		_, err := c.Account.Points(t.Context())
 		var re *ssoda.ResponseError
 		require.ErrorAs(t, err, &re, tc.name)
-		assert.Contains(t, re.Reason, tc.reason, tc.name)
+		assert.Contains(t, re.Message, tc.reason, tc.name)
 		assert.Equal(t, tc.status, re.HTTPStatusCode())
 		assert.Empty(t, re.Code())
 		assert.Equal(t, tc.body, string(re.Body), "the raw body is kept")
-		assert.ErrorIs(t, err, ssoda.ErrUnexpectedResponse)
+		assert.ErrorIs(t, err, ssoda.ErrBadResponse)
 		assert.NotErrorIs(t, err, ssoda.ErrOutcomeUnknown, "a read-only call has no outcome to lose")
 	}
 }

@@ -42,7 +42,7 @@ func ExampleNewClient() {
 func ExampleClient_Send() {
 	srv := ssodatest.NewServer(ssodatest.Options{Templates: []alimtalk.Template{exampleTemplate()}, Now: exampleClock})
 	defer srv.Close()
-	c, err := srv.NewClient(ssoda.WithTemplates(alimtalk.NewTemplateSet(exampleTemplate())), ssoda.WithConcurrency(1))
+	c, err := srv.NewClient(ssoda.WithConcurrency(1))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -141,14 +141,14 @@ func ExampleClient_CheckAccess() {
 func ExampleClient_Reconcile() {
 	srv := ssodatest.NewServer(ssodatest.Options{Templates: []alimtalk.Template{exampleTemplate()}, Now: exampleClock})
 	defer srv.Close()
-	c, err := srv.NewClient(ssoda.WithTemplates(alimtalk.NewTemplateSet(exampleTemplate())))
+	c, err := srv.NewClient()
 	if err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
 
 	// Ssoda takes the message, then the connection drops before the answer.
-	srv.InjectFault(ssodatest.Fault{Path: srv.Paths().SendAlimTalk, Kind: ssodatest.FaultDropAfterRead})
+	srv.InjectFault(ssodatest.Fault{Call: ssodatest.CallSend, Kind: ssodatest.FaultDrop, CarryOut: true})
 	msg := alimtalk.Message{To: "010-1234-5678", TemplateCode: "ORDER_RECEIVED",
 		Variables: map[string]string{"name": "홍길동", "orderNo": "1001"}}
 	sentAt := exampleNow

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"time"
 
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/alimtalk"
 	"github.com/kshop-dev/kshop/internal/transport"
 )
@@ -108,15 +110,17 @@ func finishBatch(ctx context.Context, notStarted []int, results []alimtalk.Resul
 	return nil
 }
 
-// markNotSent marks messages as not sent, keeping the Ref, To and ScheduledAt already filled.
+// markNotSent marks messages as not sent, keeping the Ref, To, Text and ScheduledAt already
+// filled.
 func markNotSent(idx []int, results []alimtalk.Result, err error) {
 	for _, i := range idx {
 		results[i].Status, results[i].Err, results[i].MessageID = alimtalk.StatusNotSent, err, ""
+		results[i].SentAt = time.Time{}
 	}
 }
 
-// setResult stores r as the Result of message i, keeping the Ref, To and ScheduledAt already
-// filled when r has none.
+// setResult stores r as the Result of message i, keeping the Ref, To, Text and ScheduledAt
+// already filled when r has none.
 func setResult(results []alimtalk.Result, i int, r alimtalk.Result) {
 	old := results[i]
 	if r.Ref == "" {
@@ -124,6 +128,9 @@ func setResult(results []alimtalk.Result, i int, r alimtalk.Result) {
 	}
 	if r.To == "" {
 		r.To = old.To
+	}
+	if r.Text == "" {
+		r.Text = old.Text
 	}
 	if r.ScheduledAt.IsZero() {
 		r.ScheduledAt = old.ScheduledAt
@@ -133,19 +140,25 @@ func setResult(results []alimtalk.Result, i int, r alimtalk.Result) {
 
 // postMessage sends one message body and maps the outcome onto a Result:
 //
-//	answer code "200"                       Accepted (Reserved when scheduled)
+//	answer code "200"                        Accepted (Reserved when scheduled)
 //	Ssoda refused it (4xx, 200 + error code) Rejected, Err *APIError
-//	HTTP 429 after the transport's retries  NotSent, Err *APIError (Retryable)
-//	5xx, timeout, reset after writing        Unknown, Err wraps ErrOutcomeUnknown
-//	2xx that is not Ssoda's JSON             Unknown, Err *ResponseError
+//	HTTP 429 after the transport's retries   NotSent, Err *APIError (Retryable)
+//	5xx after writing, ctx ended or not      Unknown, Err *APIError or *ResponseError
+//	timeout, reset after writing             Unknown, Err wraps ErrOutcomeUnknown
+//	2xx that is not a plain success/refusal  Unknown, Err *ResponseError
 //	never written (refused connection …)     NotSent, Err wraps ErrNotSent
 //
-// It returns the error as stop when the key, token or IP was refused.
-func (c *Client) postMessage(ctx context.Context, path string, body *object, scheduled bool) (alimtalk.Result, error) {
-	a, err := c.post(ctx, path, transport.NonIdempotent, body)
+// SentAt is when the request went out (zero for NotSent). It returns the error as stop when
+// the key, token or IP was refused.
+func (c *Client) postMessage(ctx context.Context, op, path string, body *object, scheduled bool) (alimtalk.Result, error) {
+	sentAt := c.s.now()
+	a, err := c.post(ctx, op, path, transport.NonIdempotent, body)
 	if err != nil {
 		r := alimtalk.Result{Status: sendStatus(err), Err: err}
-		if errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrIPNotAllowed) {
+		if r.Status != alimtalk.StatusNotSent {
+			r.SentAt = sentAt
+		}
+		if r.Status != alimtalk.StatusUnknown && (errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrIPNotAllowed)) {
 			return r, err
 		}
 		return r, nil
@@ -155,23 +168,23 @@ func (c *Client) postMessage(ctx context.Context, path string, body *object, sch
 	if reserv || !known && scheduled {
 		status = alimtalk.StatusReserved
 	}
-	return alimtalk.Result{MessageID: id, Status: status}, nil
+	return alimtalk.Result{MessageID: id, Status: status, SentAt: sentAt}, nil
 }
 
-// sendStatus classifies a failed send.
+// sendStatus classifies a failed send. It reads only the error, never the context: an answer
+// is classified the same whether or not the context ended as it arrived.
 func sendStatus(err error) alimtalk.Status {
 	if errors.Is(err, ErrOutcomeUnknown) {
 		return alimtalk.StatusUnknown
 	}
-	var ae *APIError
+	var ae kshop.APIError
 	if errors.As(err, &ae) {
-		if ae.HTTPStatus == http.StatusTooManyRequests {
+		switch {
+		case ae.OutcomeUnknown():
+			return alimtalk.StatusUnknown
+		case ae.HTTPStatusCode() == http.StatusTooManyRequests:
 			return alimtalk.StatusNotSent
 		}
-		return alimtalk.StatusRejected
-	}
-	var re *ResponseError
-	if errors.As(err, &re) {
 		return alimtalk.StatusRejected
 	}
 	// No answer and no outcome-unknown flag: the transport guarantees nothing was written.

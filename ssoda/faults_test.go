@@ -45,22 +45,22 @@ func TestSendFaultMatrix(t *testing.T) {
 		},
 		{
 			name:       "5xx after processing",
-			faults:     []ssodatest.Fault{{Kind: ssodatest.FaultStatus, Status: 500, Process: true}},
+			faults:     []ssodatest.Fault{{Kind: ssodatest.FaultStatus, Status: 500, CarryOut: true}},
 			wantStatus: alimtalk.StatusUnknown, wantRequests: 1, wantRecorded: 1,
 		},
 		{
 			name:       "connection dropped after reading",
-			faults:     []ssodatest.Fault{{Kind: ssodatest.FaultDropAfterRead}},
+			faults:     []ssodatest.Fault{{Kind: ssodatest.FaultDrop, CarryOut: true}},
 			wantStatus: alimtalk.StatusUnknown, wantRequests: 1, wantRecorded: 1,
 		},
 		{
 			name:       "connection dropped unprocessed",
-			faults:     []ssodatest.Fault{{Kind: ssodatest.FaultDropUnprocessed}},
+			faults:     []ssodatest.Fault{{Kind: ssodatest.FaultDrop}},
 			wantStatus: alimtalk.StatusUnknown, wantRequests: 1, wantRecorded: 0,
 		},
 		{
 			name:       "latency beyond the timeout",
-			faults:     []ssodatest.Fault{{Kind: ssodatest.FaultLatency, Delay: time.Minute}},
+			faults:     []ssodatest.Fault{{Kind: ssodatest.FaultDelay, Delay: time.Minute}},
 			opts:       []ssoda.Option{ssoda.WithTimeout(150 * time.Millisecond)},
 			wantStatus: alimtalk.StatusUnknown, wantRequests: 1, wantRecorded: 1,
 		},
@@ -71,10 +71,37 @@ func TestSendFaultMatrix(t *testing.T) {
 			check: func(t *testing.T, r alimtalk.Result) {
 				var re *ssoda.ResponseError
 				require.ErrorAs(t, r.Err, &re)
-				assert.Contains(t, re.Reason, "HTML")
+				assert.Contains(t, re.Message, "HTML")
 				assert.Contains(t, string(re.Body), "Request blocked")
-				assert.ErrorIs(t, r.Err, ssoda.ErrUnexpectedResponse)
+				assert.ErrorIs(t, r.Err, ssoda.ErrBadResponse)
 			},
+		},
+		{
+			name:       "empty body with HTTP 200",
+			faults:     []ssodatest.Fault{{Kind: ssodatest.FaultEmptyBody, CarryOut: true}},
+			wantStatus: alimtalk.StatusUnknown, wantRequests: 1, wantRecorded: 1,
+			check: func(t *testing.T, r alimtalk.Result) {
+				var re *ssoda.ResponseError
+				require.ErrorAs(t, r.Err, &re)
+				assert.Equal(t, "empty body", re.Message)
+				assert.Equal(t, "Send", re.Op)
+			},
+		},
+		{
+			name:       "truncated body",
+			faults:     []ssodatest.Fault{{Kind: ssodatest.FaultTruncated, CarryOut: true}},
+			wantStatus: alimtalk.StatusUnknown, wantRequests: 1, wantRecorded: 1,
+			check: func(t *testing.T, r alimtalk.Result) {
+				var re *ssoda.ResponseError
+				require.ErrorAs(t, r.Err, &re)
+				assert.Contains(t, re.Error(), "truncated")
+				assert.NotContains(t, re.Error(), "malformed")
+			},
+		},
+		{
+			name:       "503 after a delay, carried out",
+			faults:     []ssodatest.Fault{{Kind: ssodatest.FaultStatus, Status: 503, Delay: 5 * time.Millisecond, CarryOut: true}},
+			wantStatus: alimtalk.StatusUnknown, wantRequests: 1, wantRecorded: 1,
 		},
 		{
 			name:       "429 then success",
@@ -95,7 +122,7 @@ func TestSendFaultMatrix(t *testing.T) {
 		},
 		{
 			name:       "latency within the timeout",
-			faults:     []ssodatest.Fault{{Kind: ssodatest.FaultLatency, Delay: 10 * time.Millisecond}},
+			faults:     []ssodatest.Fault{{Kind: ssodatest.FaultDelay, Delay: 10 * time.Millisecond}},
 			wantStatus: alimtalk.StatusAccepted, wantRequests: 1, wantRecorded: 1,
 		},
 	}
@@ -105,7 +132,7 @@ func TestSendFaultMatrix(t *testing.T) {
 			srv, c := newFake(t, ssodatest.Options{}, tc.opts...)
 			path := srv.Paths().SendAlimTalk
 			for _, f := range tc.faults {
-				f.Path = path
+				f.Call = ssodatest.CallSend
 				srv.InjectFault(f)
 			}
 			res, err := c.Send(t.Context(), []alimtalk.Message{orderMessage("010-1234-5678", "F-1")})
@@ -166,9 +193,9 @@ func TestFaultedBatchNeverDuplicates(t *testing.T) {
 	t.Parallel()
 	srv, c := newFake(t, ssodatest.Options{}, ssoda.WithConcurrency(3))
 	path := srv.Paths().SendAlimTalk
-	srv.InjectFault(ssodatest.Fault{Path: path, Kind: ssodatest.FaultDropAfterRead, Times: 2})
-	srv.InjectFault(ssodatest.Fault{Path: path, Kind: ssodatest.FaultTooManyRequests, Times: 2})
-	srv.InjectFault(ssodatest.Fault{Path: path, Kind: ssodatest.FaultStatus, Status: 503, Times: 1})
+	srv.InjectFault(ssodatest.Fault{Call: path, Kind: ssodatest.FaultDrop, CarryOut: true, Times: 2})
+	srv.InjectFault(ssodatest.Fault{Call: path, Kind: ssodatest.FaultTooManyRequests, Times: 2})
+	srv.InjectFault(ssodatest.Fault{Call: path, Kind: ssodatest.FaultStatus, Status: 503, Times: 1})
 	msgs := make([]alimtalk.Message, 12)
 	for i := range msgs {
 		msgs[i] = orderMessage(fmt.Sprintf("010-4000-%04d", i+1), fmt.Sprintf("D-%02d", i))

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/kshop-dev/kshop/alimtalk"
@@ -58,54 +59,61 @@ type FriendTalkMessage struct {
 // call-level error follow Send; Result.Status is StatusInvalid for a message that fails
 // validation, which is never sent.
 func (c *Client) SendFriendTalk(ctx context.Context, msgs []FriendTalkMessage) ([]alimtalk.Result, error) {
+	if err := wire.CheckContext(ctx, "ssoda.SendFriendTalk"); err != nil {
+		return nil, err
+	}
 	results := make([]alimtalk.Result, len(msgs))
 	bodies := make([]*object, len(msgs))
 	todo := make([]int, 0, len(msgs))
 	for i, m := range msgs {
-		to := ""
-		if n, err := phone.Parse(m.To); err == nil && n.IsMobile() {
-			to = n.Digits()
+		body, prepared, err := c.friendTalkBody(m)
+		results[i] = alimtalk.Result{Ref: m.Ref, To: prepared.To}
+		if n, perr := phone.Parse(m.To); perr == nil && n.IsMobile() {
+			results[i].To = n.Digits()
 		}
-		body, err := c.friendTalkBody(m, to)
 		if err != nil {
-			results[i] = alimtalk.Result{Ref: m.Ref, To: to, Status: alimtalk.StatusInvalid, Err: err}
+			results[i].Status, results[i].Err = alimtalk.StatusInvalid, err
 			continue
 		}
-		results[i] = alimtalk.Result{Ref: m.Ref, To: to}
-		if !m.ScheduledAt.IsZero() {
-			results[i].ScheduledAt = m.ScheduledAt.In(wire.KST)
-		}
+		results[i].ScheduledAt, results[i].Text = prepared.ScheduledAt, prepared.Text
 		bodies[i] = body
 		todo = append(todo, i)
 	}
 	path := c.s.paths.SendFriendTalk
 	err := c.fanOut(ctx, todo, results, func(ctx context.Context, i int) (alimtalk.Result, error) {
-		return c.postMessage(ctx, path, bodies[i], !msgs[i].ScheduledAt.IsZero())
+		return c.postMessage(ctx, "SendFriendTalk", path, bodies[i], !msgs[i].ScheduledAt.IsZero())
 	})
 	return results, err
 }
 
-// friendTalkBody validates one FriendTalk and builds its body; to is the normalized recipient
-// ("" when invalid).
-func (c *Client) friendTalkBody(m FriendTalkMessage, to string) (*object, error) {
+// friendTalkTemplateCode stands in for the template code FriendTalk does not have, so that the
+// message can go through alimtalk's checks.
+const friendTalkTemplateCode = "FRIENDTALK"
+
+// friendTalkBody validates one FriendTalk and builds its body. The recipient, the text (valid
+// UTF-8, no control characters but line breaks and tabs), the buttons, the failover and the
+// reservation time go through alimtalk's own message checks (Message.Prepare, without a
+// template), so FriendTalk and AlimTalk refuse the same bad input; FriendTalk's own rules
+// (shorter texts with images, image links, one button with a wide image) are added. It
+// returns the prepared message (To normalized; "" when invalid).
+func (c *Client) friendTalkBody(m FriendTalkMessage) (*object, alimtalk.Message, error) {
+	proxy := alimtalk.Message{To: m.To, TemplateCode: friendTalkTemplateCode, Text: m.Text, Buttons: m.Buttons,
+		Failover: m.Failover, ScheduledAt: m.ScheduledAt, Ref: m.Ref}
+	prepared, perr := proxy.Prepare(nil, c.limits)
 	var errs alimtalk.FieldErrors
-	add := func(field string, r alimtalk.Reason, detail string) {
-		errs = append(errs, &alimtalk.FieldError{Field: field, Reason: r, Detail: detail})
+	errs = appendFieldErrors(errs, "Text", "msg_body", perr)
+	if perr != nil {
+		prepared = alimtalk.Message{}
 	}
-	switch n, err := phone.Parse(m.To); {
-	case strings.TrimSpace(m.To) == "":
-		add("to", alimtalk.ReasonRequired, "")
-	case err != nil:
-		errs = append(errs, &alimtalk.FieldError{Field: "to", Reason: alimtalk.ReasonInvalid, Err: err})
-	case !n.IsMobile():
-		add("to", alimtalk.ReasonInvalid, "FriendTalk goes to mobile numbers only; "+n.Masked()+" is a "+n.Kind().String()+" number")
+	add := func(field, key string, r alimtalk.Reason, detail string) {
+		errs = append(errs, &alimtalk.FieldError{Field: field, Key: key, Reason: r, Detail: detail})
 	}
 	senderKey := m.SenderKey
 	if senderKey == "" {
 		senderKey = c.creds.SenderKey
 	}
-	if senderKey == "" {
-		add("sender_key", alimtalk.ReasonRequired, "set FriendTalkMessage.SenderKey or Credentials.SenderKey")
+	if fe := c.messageSenderKey(senderKey, "set FriendTalkMessage.SenderKey or Credentials.SenderKey"); fe != nil {
+		errs = append(errs, fe)
 	}
 	limit := FriendTalkTextRunes
 	switch {
@@ -114,44 +122,38 @@ func (c *Client) friendTalkBody(m FriendTalkMessage, to string) (*object, error)
 	case m.ImageURL != "":
 		limit = FriendTalkImageTextRunes
 	}
-	if strings.TrimSpace(m.Text) == "" {
-		add("text", alimtalk.ReasonRequired, "")
-	} else if n := utf8.RuneCountInString(m.Text); n > limit {
-		errs = append(errs, &alimtalk.FieldError{Field: "text", Reason: alimtalk.ReasonTooLong, Limit: limit, Got: n})
+	if n := utf8.RuneCountInString(m.Text); n > limit && limit < FriendTalkTextRunes {
+		errs = append(errs, &alimtalk.FieldError{Field: "Text", Key: "msg_body", Reason: alimtalk.ReasonTooLong, Limit: limit, Got: n,
+			Detail: "with an image"})
 	}
 	if m.WideImage && m.ImageURL == "" {
-		add("image_url", alimtalk.ReasonRequired, "a wide-image FriendTalk needs its image")
+		add("ImageURL", "image_url", alimtalk.ReasonRequired, "a wide-image FriendTalk needs its image")
 	}
-	for _, l := range []struct{ field, value string }{{"image_url", m.ImageURL}, {"image_link", m.ImageLink}} {
+	for _, l := range []struct{ field, key, value string }{{"ImageURL", "image_url", m.ImageURL}, {"ImageLink", "image_link", m.ImageLink}} {
 		if l.value != "" {
-			if u, err := url.Parse(l.value); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				add(l.field, alimtalk.ReasonInvalid, "must be an http(s) URL")
+			if u, err := url.Parse(l.value); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+				strings.IndexFunc(l.value, unicode.IsControl) >= 0 || len(l.value) > maxURLLength {
+				add(l.field, l.key, alimtalk.ReasonInvalid, "must be an http(s) URL of at most 1,000 bytes")
 			}
 		}
 	}
 	if m.ImageLink != "" && m.ImageURL == "" {
-		add("image_link", alimtalk.ReasonNotAllowed, "only with an image")
+		add("ImageLink", "image_link", alimtalk.ReasonNotAllowed, "only with an image")
 	}
 	if m.WideImage && len(m.Buttons) > FriendTalkWideImageButtons {
-		errs = append(errs, &alimtalk.FieldError{Field: "buttons", Reason: alimtalk.ReasonTooMany,
+		errs = append(errs, &alimtalk.FieldError{Field: "Buttons", Key: "button", Reason: alimtalk.ReasonTooMany,
 			Limit: FriendTalkWideImageButtons, Got: len(m.Buttons), Detail: "with a wide image"})
 	}
-	if err := alimtalk.ValidateButtons(m.Buttons, false, c.limits); err != nil {
-		if fes, ok := err.(alimtalk.FieldErrors); ok {
-			errs = append(errs, fes...)
-		}
+	if len(errs) > 0 {
+		return nil, prepared, errs
 	}
+	m.Buttons, m.ScheduledAt = prepared.Buttons, prepared.ScheduledAt
 	var failover *alimtalk.Failover
-	if m.Failover != nil {
-		fo, err := m.Failover.Resolve(m.Text, c.limits)
-		if fes, ok := err.(alimtalk.FieldErrors); ok {
-			errs = append(errs, fes...)
-		}
+	if prepared.Failover != nil {
+		fo := *prepared.Failover
 		failover = &fo
 	}
-	if len(errs) > 0 {
-		return nil, errs
-	}
+	to := prepared.To
 
 	f := c.s.fields
 	o := c.newBody(12)
@@ -178,7 +180,10 @@ func (c *Client) friendTalkBody(m FriendTalkMessage, to string) (*object, error)
 		o.str(f.SendTime, wire.FormatKST(m.ScheduledAt, wire.LayoutDateTime))
 	}
 	if err := o.extra("SendFriendTalk", m.Extra); err != nil {
-		return nil, err
+		return nil, prepared, err
 	}
-	return o, nil
+	return o, prepared, nil
 }
+
+// maxURLLength bounds an image URL or link (Kakao's button links allow 1,000 bytes too).
+const maxURLLength = 1000

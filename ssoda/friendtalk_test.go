@@ -39,7 +39,7 @@ func TestFriendTalkOnTheFake(t *testing.T) {
 	assert.Equal(t, alimtalk.StatusInvalid, res[1].Status, "400 characters with an image")
 	var fes alimtalk.FieldErrors
 	require.ErrorAs(t, res[1].Err, &fes)
-	assert.Equal(t, ssoda.FriendTalkImageTextRunes, fes.Field("text").Limit)
+	assert.Equal(t, ssoda.FriendTalkImageTextRunes, fes.Field("Text").Limit)
 	assert.Equal(t, alimtalk.StatusReserved, res[2].Status)
 	assert.True(t, res[2].ScheduledAt.Equal(clock.t.Add(time.Hour)))
 

@@ -1,13 +1,19 @@
 package ssoda
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
+	"strconv"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kshop-dev/kshop"
 )
 
 var answerSeeds = []string{
@@ -25,13 +31,17 @@ var answerSeeds = []string{
 	"{\"code\":\"200\",\"content\":{\"amount\":\"1,2,3\"}}",
 }
 
-// FuzzParseAnswer feeds arbitrary bytes through every decoder an answer meets: they must never
-// panic, and a decoded success must have code "200" (or none).
+// FuzzParseAnswer feeds arbitrary bytes through every decoder an answer meets. Properties: no
+// panic; an answer and a problem never both; a parsed answer is one JSON object; a success has
+// code "200" (or none, for a read); the error built from a refusal or a problem agrees with
+// itself (Retryable never with OutcomeUnknown, errors.Is matches OutcomeUnknown); a strict list
+// holds only objects.
 func FuzzParseAnswer(f *testing.F) {
 	for _, s := range answerSeeds {
 		f.Add([]byte(s), 200)
 	}
 	f.Add([]byte(`{"code":"401"}`), 401)
+	f.Add([]byte(`{"code":"200","code":"500"}`), 503)
 	c, err := NewClient(Credentials{APIKey: "fuzz-api-key", TokenKey: "fuzz-token-key"})
 	require.NoError(f, err)
 	f.Fuzz(func(t *testing.T, body []byte, status int) {
@@ -41,21 +51,37 @@ func FuzzParseAnswer(f *testing.F) {
 			if a != nil {
 				t.Fatal("an answer and a problem")
 			}
-			err := c.unexpected("/p", status, http.Header{}, body, string(problem), true)
-			if err == nil || err.Error() == "" {
-				t.Fatal("no error for a bad body")
-			}
+			checkAPIError(t, c.unexpected("/p", status, http.Header{}, body, string(problem), true, nil))
 			return
+		}
+		if !json.Valid(a.raw) || a.raw[0] != '{' {
+			t.Fatalf("parsed an answer from a body that is not one JSON object: %q", body)
 		}
 		if a.ok() && a.hasCode && !a.code.Is("200") {
 			t.Fatalf("success with code %q", a.code)
 		}
 		if !a.ok() {
-			e := c.apiError("/p", a, body, false)
-			_ = e.Error()
-			_, _ = e.Retryable(), e.Unwrap()
+			checkAPIError(t, c.apiError("/p", a, body, status >= 500, nil))
 		}
-		_, _, _ = sentMessage(a)
+		for _, nonIdem := range []bool{false, true} {
+			v := judge(status, body, nonIdem)
+			if v.ok() && (status < 200 || status > 299) {
+				t.Fatalf("HTTP %d judged a success", status)
+			}
+			if nonIdem && v.ok() && !(a.hasCode && a.code.Is("200")) {
+				t.Fatalf("a send judged a success without code 200: %q", body)
+			}
+			if nonIdem && status >= 500 && status != 501 && !v.unknown {
+				t.Fatalf("a send's HTTP %d judged known", status)
+			}
+		}
+		if rows, problem := listedRows(a); problem == "" {
+			for _, r := range rows {
+				if _, ok := decodeRecord(r); !ok {
+					t.Fatalf("a strict list row that is not an object: %q", r)
+				}
+			}
+		}
 		_ = decodeRecords(a)
 		_ = decodePoints(a)
 		_ = total(a)
@@ -64,10 +90,173 @@ func FuzzParseAnswer(f *testing.F) {
 				t.Fatal("found a template object that does not decode")
 			}
 		}
-		rows, _ := findRows(a, "category", "list")
-		for _, r := range rows {
-			_, _ = decodeRecord(r)
-			_, _ = decodeTemplate(r)
+	})
+}
+
+// checkAPIError asserts what every error of the shared shape promises.
+func checkAPIError(t *testing.T, err error) {
+	t.Helper()
+	var ae kshop.APIError
+	if !errors.As(err, &ae) {
+		t.Fatalf("%T is not a kshop.APIError", err)
+	}
+	if ae.Retryable() && ae.OutcomeUnknown() {
+		t.Fatal("retryable and unknown at once")
+	}
+	if errors.Is(err, ErrOutcomeUnknown) != ae.OutcomeUnknown() {
+		t.Fatal("errors.Is(ErrOutcomeUnknown) disagrees with OutcomeUnknown")
+	}
+	if err.Error() == "" {
+		t.Fatal("empty error text")
+	}
+}
+
+// sendAnswerRef is the reference decoding of a send's answer: encoding/json into a typed
+// struct, with the envelope read as loosely as encoding/json reads it.
+type sendAnswerRef struct {
+	Code    json.RawMessage `json:"code"`
+	Error   json.RawMessage `json:"error"`
+	Content json.RawMessage `json:"content"`
+}
+
+type sendContentRef struct {
+	MsgID        json.RawMessage `json:"msg_id"`
+	SentMessages []struct {
+		MsgID json.RawMessage `json:"msg_id"`
+	} `json:"sent_messages"`
+}
+
+// refID reads a msg_id as the documented answer has it: a string, or an integer.
+func refID(raw json.RawMessage) string {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if len(raw) == 0 || dec.Decode(&v) != nil {
+		return ""
+	}
+	switch x := v.(type) {
+	case string:
+		return x
+	case json.Number:
+		if i, err := strconv.ParseInt(x.String(), 10, 64); err == nil {
+			return strconv.FormatInt(i, 10)
+		}
+	}
+	return ""
+}
+
+// refCode200 reports a code of 200 (as a string or a number, leading zeros allowed).
+func refCode200(raw json.RawMessage) bool {
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		var n json.Number
+		if json.Unmarshal(raw, &n) != nil {
+			return false
+		}
+		s = n.String()
+	}
+	i, err := strconv.ParseInt(s, 10, 64)
+	return s == "200" || err == nil && i == 200
+}
+
+// rootKeysUnique reports whether no key of the top-level object appears twice, compared as
+// encoding/json compares names.
+func rootKeysUnique(body []byte) bool {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if _, err := dec.Token(); err != nil {
+		return false
+	}
+	folded := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return false
+		}
+		k := strings.ToLower(strings.ToUpper(tok.(string)))
+		if folded[k] {
+			return false
+		}
+		folded[k] = true
+	}
+	return len(folded) == len(m) || len(folded) >= len(m)
+}
+
+// FuzzSendAnswer is a differential test of the one decoder of a send's answer against
+// encoding/json into a typed struct. Properties: no false success (a send judged accepted has
+// code 200, no error text, and the reference decodes it); agreement on the message id; and the
+// converse, a plain success by the reference (code 200, no error, no duplicate key) is judged a
+// success with the same id.
+func FuzzSendAnswer(f *testing.F) {
+	for _, s := range answerSeeds {
+		f.Add([]byte(s))
+	}
+	for _, s := range []string{
+		`{"content":{"sent_messages":[{"msgid":"0"}]}}`,
+		`{"code":"200","content":{"sent_messages":[{"msgid":"0"}]}}`,
+		`{"code":"200","content":{"sent_messages":[{"msg_id":7,"reserv":"Y"}],"msg_id":"8"}}`,
+		`{"code":"200","error":"","content":{"sent_messages":[{"msg_id":""}],"msg_id":"9"}}`,
+		`{"code":"200","Code":"500"}`,
+		`{"CODE":"200","Content":{"Sent_Messages":[{"MSG_ID":"1"}]}}`,
+		`{"code":"500","content":{"sent_messages":[{"msg_id":"1"}]}}`,
+		`{"code":"200","error":"발송 실패"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		v := judge(200, body, true)
+		plain := bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
+		if len(plain) > 0 && plain[0] == '"' {
+			var inner string
+			if json.Unmarshal(plain, &inner) == nil && strings.HasPrefix(strings.TrimSpace(inner), "{") {
+				plain = []byte(strings.TrimSpace(inner))
+			}
+		}
+		var ref sendAnswerRef
+		refErr := json.Unmarshal(plain, &ref)
+		var content sendContentRef
+		_ = json.Unmarshal(ref.Content, &content)
+		wantID := ""
+		if len(content.SentMessages) > 0 {
+			wantID = refID(content.SentMessages[0].MsgID)
+		}
+		if wantID == "" {
+			wantID = refID(content.MsgID)
+		}
+		var errText string
+		noError := len(ref.Error) == 0 || string(ref.Error) == "null" ||
+			json.Unmarshal(ref.Error, &errText) == nil && strings.TrimSpace(errText) == ""
+		if v.ok() {
+			if refErr != nil {
+				t.Fatalf("judged a success, but encoding/json refuses %q: %v", plain, refErr)
+			}
+			if !refCode200(ref.Code) || !noError {
+				t.Fatalf("false success: code %s, error %s", ref.Code, ref.Error)
+			}
+			id, _, _ := sentMessage(v.a)
+			if id != wantID {
+				t.Fatalf("message id %q, encoding/json reads %q, in %q", id, wantID, plain)
+			}
+		}
+		if !v.ok() && !v.unknown && !v.refused {
+			t.Fatalf("a send's 2xx answer that is neither accepted nor unknown: %+v", v)
+		}
+		if refErr == nil && plain[0] == '{' && refCode200(ref.Code) && noError && rootKeysUnique(plain) {
+			if !v.ok() {
+				t.Fatalf("a plain success judged %q: %q", v.problem, plain)
+			}
+			if wantID != "" {
+				if id, _, _ := sentMessage(v.a); id != wantID {
+					t.Fatalf("message id %q, encoding/json reads %q", id, wantID)
+				}
+			}
 		}
 	})
 }
@@ -122,9 +311,9 @@ func TestObjectBuilder(t *testing.T) {
 	assert.Equal(t, `{"a":"override","n":42,"o":{"k":"v"},"arr":[{"k":"v"},{"k":"v"}],"none":[],"b":[1]}`, string(o.bytes()),
 		"fields keep their order; an override keeps its place")
 	err := o.extra("T", map[string]any{"bad": func() {}})
-	var ve *ValidationError
+	var ve *kshop.ValidationError
 	require.ErrorAs(t, err, &ve)
-	assert.Equal(t, `Extra["bad"]`, ve.Field)
+	assert.Equal(t, `Extra["bad"]`, ve.Problems[0].Field)
 }
 
 func TestAppendJSONStringLeavesURLsReadable(t *testing.T) {
@@ -160,9 +349,11 @@ func TestSentMessageShapes(t *testing.T) {
 		{`{"code":"200","content":{"sent_messages":[{"msg_id":"1","reserv":"N"}]}}`, "1", false, true},
 		{`{"code":"200","content":{"reserv":"Y","sent_messages":[{"msg_id":2}]}}`, "2", true, true},
 		{`{"code":"200","content":{"msg_id":"3"}}`, "3", false, false},
-		{`{"code":"200","sent_messages":[{"msgId":"4","reserved":true}]}`, "4", true, true},
-		{`{"code":"200","content":{"sent_messages":"odd","message_id":"5"}}`, "5", false, false},
-		{`{"code":"200","msg_id":"6"}`, "6", false, false},
+		{`{"code":"200","content":{"sent_messages":[{"msg_id":"4","reserv":true}]}}`, "4", true, true},
+		{`{"code":"200","content":{"sent_messages":"odd","msg_id":"5"}}`, "", false, false}, // not the documented shape
+		{`{"code":"200","msg_id":"6"}`, "", false, false},                                   // not where Ssoda puts it
+		{`{"code":"200","content":{"sent_messages":[{"msgid":"0"}]}}`, "", false, false},    // the fuzzers' old disagreement
+		{`{"code":"200","content":{"sent_messages":[{"msg_id":12345678901}]}}`, "12345678901", false, false},
 		{`{"code":"200"}`, "", false, false},
 	}
 	for _, tc := range cases {

@@ -51,8 +51,8 @@ type fixedClock struct{ t time.Time }
 
 func (c *fixedClock) now() time.Time { return c.t }
 
-// newFake starts a fake with the order template approved, and a client for it that renders
-// from the same template.
+// newFake starts a fake with the order template approved, and a client for it, which renders
+// from the fake's templates.
 func newFake(t *testing.T, opts ssodatest.Options, extra ...ssoda.Option) (*ssodatest.Server, *ssoda.Client) {
 	t.Helper()
 	if opts.Templates == nil {
@@ -60,8 +60,7 @@ func newFake(t *testing.T, opts ssodatest.Options, extra ...ssoda.Option) (*ssod
 	}
 	srv := ssodatest.NewServer(opts)
 	t.Cleanup(srv.Close)
-	extra = append([]ssoda.Option{ssoda.WithTemplates(alimtalk.NewTemplateSet(orderTemplate()))}, extra...)
-	c, err := srv.NewClient(extra...)
+	c, err := srv.NewClient(extra...) // the fake's templates come with the client
 	require.NoError(t, err)
 	return srv, c
 }

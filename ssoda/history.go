@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"iter"
 	"time"
+	"unicode/utf8"
 
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/internal/phone"
 	"github.com/kshop-dev/kshop/internal/transport"
 	"github.com/kshop-dev/kshop/internal/wire"
@@ -113,7 +115,7 @@ func (c *Client) allRecords(ctx context.Context, call, path string, req ListRequ
 	if limit == 0 {
 		limit = DefaultListLimit
 	}
-	return paginate(ctx, limit, func(ctx context.Context, page int) ([]MessageRecord, error) {
+	return paginate(ctx, call, limit, func(ctx context.Context, page int) ([]MessageRecord, error) {
 		r := req
 		r.Page = page
 		p, err := c.listRecords(ctx, call, path, r)
@@ -127,11 +129,14 @@ func (c *Client) allRecords(ctx context.Context, call, path string, req ListRequ
 // listRecords validates req and calls one list endpoint. Lists are read-only, so the call is
 // Idempotent (retried on 5xx) although it is a POST.
 func (c *Client) listRecords(ctx context.Context, call, path string, req ListRequest) (*RecordPage, error) {
+	if err := wire.CheckContext(ctx, "ssoda."+call); err != nil {
+		return nil, err
+	}
 	body, page, limit, err := c.listBody(call, req)
 	if err != nil {
 		return nil, err
 	}
-	a, err := c.post(ctx, path, transport.Idempotent, body)
+	a, err := c.post(ctx, call, path, transport.Idempotent, body)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +145,9 @@ func (c *Client) listRecords(ctx context.Context, call, path string, req ListReq
 	return out, nil
 }
 
+// listBody checks a list request, reporting every problem at once, and builds its body.
 func (c *Client) listBody(call string, req ListRequest) (*object, int, int, error) {
+	ch := newChecker(call)
 	page, limit := req.Page, req.Limit
 	if page == 0 {
 		page = 1
@@ -148,15 +155,21 @@ func (c *Client) listBody(call string, req ListRequest) (*object, int, int, erro
 	if limit == 0 {
 		limit = DefaultListLimit
 	}
-	if page < 1 {
-		return nil, 0, 0, invalid(call, "Page", "must be 1 or more")
+	if page < 1 || page > maxPages {
+		ch.add(&kshop.FieldError{Field: "Page", Key: "page", Rule: kshop.RuleRange, Limit: maxPages, Detail: "must be 1 to 10000"})
 	}
 	if limit < 1 || limit > MaxListLimit {
-		return nil, 0, 0, invalid(call, "Limit", "must be 1 to 1000")
+		ch.add(&kshop.FieldError{Field: "Limit", Key: "limit", Rule: kshop.RuleRange, Limit: MaxListLimit, Detail: "must be 1 to 1000"})
 	}
 	where, keyword := req.Where, req.Keyword
 	if keyword != "" && where == "" {
 		where = SearchRecipient
+	}
+	ch.ident("Where", "where", string(where), false, 40)
+	if n := utf8.RuneCountInString(keyword); n > MaxKeywordLength {
+		ch.add(&kshop.FieldError{Field: "Keyword", Key: "keyword", Rule: kshop.RuleTooLong, Limit: MaxKeywordLength, Got: n})
+	} else {
+		ch.text("Keyword", "keyword", keyword, "")
 	}
 	if where == SearchRecipient || where == SearchSender {
 		if d, err := phone.Normalize(keyword); err == nil {
@@ -175,7 +188,20 @@ func (c *Client) listBody(call string, req ListRequest) (*object, int, int, erro
 	}
 	start, end := wire.FormatKST(from, wire.LayoutDashDate), wire.FormatKST(to, wire.LayoutDashDate)
 	if start > end {
-		return nil, 0, 0, invalid(call, "From", "must not be after To")
+		ch.problem("From", "start_date", kshop.RuleConflict, "must not be after To")
+	}
+	var senderKey string
+	if name := c.s.fields.SenderKeyInLists; !skipped(name) {
+		senderKey = req.SenderKey
+		if senderKey == "" {
+			senderKey = c.creds.SenderKey
+		}
+		if senderKey != "" {
+			c.checkSenderKey(ch, "SenderKey", senderKey)
+		}
+	}
+	if err := ch.err(); err != nil {
+		return nil, 0, 0, err
 	}
 	o := c.newBody(8)
 	if where != "" {
@@ -187,11 +213,7 @@ func (c *Client) listBody(call string, req ListRequest) (*object, int, int, erro
 	o.int("page", page)
 	o.int("limit", limit)
 	if name := c.s.fields.SenderKeyInLists; !skipped(name) {
-		key := req.SenderKey
-		if key == "" {
-			key = c.creds.SenderKey
-		}
-		o.optStr(name, key)
+		o.optStr(name, senderKey)
 	}
 	if err := o.extra(call, req.Extra); err != nil {
 		return nil, 0, 0, err

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/alimtalk"
 	"github.com/kshop-dev/kshop/ssoda"
 	"github.com/kshop-dev/kshop/ssoda/ssodatest"
@@ -83,10 +84,10 @@ func TestHistoryValidation(t *testing.T) {
 	}
 	for _, tc := range cases {
 		_, err := c.History.AlimTalk(t.Context(), tc.req)
-		var ve *ssoda.ValidationError
+		var ve *kshop.ValidationError
 		require.ErrorAs(t, err, &ve, tc.field)
-		assert.Equal(t, tc.field, ve.Field)
-		assert.Equal(t, "History.AlimTalk", ve.Call)
+		assert.NotNil(t, ve.Field(tc.field), "%v", err)
+		assert.Equal(t, "ssoda.History.AlimTalk", ve.Op)
 		assert.ErrorIs(t, err, ssoda.ErrInvalid)
 	}
 	assert.Zero(t, calls(mt, sentListPath))
@@ -162,7 +163,7 @@ func TestReconcileFindsADroppedSend(t *testing.T) {
 	require.NoError(t, err)
 	clock.t = clock.t.Add(3 * time.Minute)
 
-	srv.InjectFault(ssodatest.Fault{Path: srv.Paths().SendAlimTalk, Kind: ssodatest.FaultDropAfterRead})
+	srv.InjectFault(ssodatest.Fault{Call: srv.Paths().SendAlimTalk, Kind: ssodatest.FaultDrop, CarryOut: true})
 	sentAt := clock.t
 	res, err := c.Send(t.Context(), []alimtalk.Message{orderMessage("010-2468-1357", "NEW-1")})
 	require.NoError(t, err)
@@ -191,7 +192,7 @@ func TestReconcileFindsADroppedSend(t *testing.T) {
 func TestReconcileNotFoundPollsThenGivesUp(t *testing.T) {
 	t.Parallel()
 	srv, c := newFake(t, ssodatest.Options{})
-	srv.InjectFault(ssodatest.Fault{Path: srv.Paths().SendAlimTalk, Kind: ssodatest.FaultDropUnprocessed})
+	srv.InjectFault(ssodatest.Fault{Call: srv.Paths().SendAlimTalk, Kind: ssodatest.FaultDrop})
 	sentAt := time.Now()
 	res, err := c.Send(t.Context(), []alimtalk.Message{orderMessage("010-1357-2468", "LOST-1")})
 	require.NoError(t, err)

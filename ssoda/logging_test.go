@@ -36,7 +36,7 @@ func TestLogsHoldNoSecretsOrPhones(t *testing.T) {
 	var buf lockedBuffer
 	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv, c := newFake(t, ssodatest.Options{}, ssoda.WithLogger(logger))
-	srv.InjectFault(ssodatest.Fault{Path: srv.Paths().SendAlimTalk, Kind: ssodatest.FaultStatus, Status: 500})
+	srv.InjectFault(ssodatest.Fault{Call: srv.Paths().SendAlimTalk, Kind: ssodatest.FaultStatus, Status: 500})
 	_, err := c.Send(t.Context(), []alimtalk.Message{orderMessage("010-9876-5432", "L-1"), orderMessage("010-9876-5432", "L-2")})
 	require.NoError(t, err)
 	_, err = c.History.AlimTalk(t.Context(), ssoda.ListRequest{Keyword: "010-9876-5432"})

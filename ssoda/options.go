@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/alimtalk"
 	"github.com/kshop-dev/kshop/internal/transport"
 )
@@ -27,6 +28,7 @@ type settings struct {
 	common       transport.ClientOptions // WithHTTPClient, WithLogger, WithTimeout, WithRetry, WithUserAgent
 	concurrency  int
 	templates    alimtalk.TemplateSource
+	templateTTL  time.Duration // WithTemplateRefresh: the client's own TemplateCache
 	limits       alimtalk.Limits
 	paths        Paths
 	fields       FieldNames
@@ -50,7 +52,7 @@ func WithBaseURL(u string) Option {
 	return func(s *settings) error {
 		parsed, err := url.Parse(strings.TrimSpace(u))
 		if err != nil || parsed.Host == "" || (parsed.Scheme != "http" && parsed.Scheme != "https") {
-			return invalid("", "WithBaseURL", "must be an absolute http(s) URL")
+			return invalid("WithBaseURL", "WithBaseURL", kshop.RuleFormat, "must be an absolute http(s) URL")
 		}
 		s.baseURL = u
 		return nil
@@ -106,7 +108,7 @@ func WithUserAgent(product string) Option {
 func WithConcurrency(n int) Option {
 	return func(s *settings) error {
 		if n < 1 || n > MaxConcurrency {
-			return invalid("", "WithConcurrency", "must be 1 to 64")
+			return invalid("WithConcurrency", "WithConcurrency", kshop.RuleRange, "must be 1 to 64")
 		}
 		s.concurrency = n
 		return nil
@@ -115,11 +117,12 @@ func WithConcurrency(n int) Option {
 
 // WithTemplates gives Send the templates to render messages from (Message.Variables) and to
 // check texts against before sending (Kakao refuses a mismatch with 3016). A TemplateSet from
-// Templates.Load, or any alimtalk.TemplateSource, will do. Without it every message must carry
-// its final Text.
+// Templates.Load, or any alimtalk.TemplateSource, will do; WithTemplateRefresh keeps them
+// current instead. Without either, every message must carry its final Text. It replaces
+// WithTemplateRefresh (the later of the two options wins).
 func WithTemplates(src alimtalk.TemplateSource) Option {
 	return func(s *settings) error {
-		s.templates = src
+		s.templates, s.templateTTL = src, 0
 		return nil
 	}
 }
@@ -165,7 +168,7 @@ func WithFieldNames(f FieldNames) Option {
 func WithForwardedFor(ip string) Option {
 	return func(s *settings) error {
 		if net.ParseIP(strings.TrimSpace(ip)) == nil {
-			return invalid("", "WithForwardedFor", "must be an IP address")
+			return invalid("WithForwardedFor", "WithForwardedFor", kshop.RuleFormat, "must be an IP address")
 		}
 		s.forwardedFor = strings.TrimSpace(ip)
 		return nil
@@ -177,7 +180,7 @@ func WithForwardedFor(ip string) Option {
 func WithClock(now func() time.Time) Option {
 	return func(s *settings) error {
 		if now == nil {
-			return invalid("", "WithClock", "nil function")
+			return invalid("WithClock", "WithClock", kshop.RuleRequired, "nil function")
 		}
 		s.now = now
 		return nil
@@ -198,5 +201,5 @@ func optionError(option string, err error) error {
 	if err == nil {
 		return nil
 	}
-	return invalid("", option, err.Error())
+	return &kshop.ValidationError{Op: "ssoda." + option, Problems: []*kshop.FieldError{{Field: option, Rule: kshop.RuleRange, Err: err}}}
 }

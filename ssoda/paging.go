@@ -4,6 +4,8 @@ import (
 	"context"
 	"iter"
 	"strings"
+
+	"github.com/kshop-dev/kshop/internal/wire"
 )
 
 // maxPages bounds every All… iterator, so that a misbehaving server cannot make a listing
@@ -14,9 +16,13 @@ const maxPages = 10000
 // than limit (or empty). When a page repeats the previous page exactly (a server ignoring the
 // page parameter) it yields ErrPagingStalled and stops. A fetch error is yielded and ends the
 // iteration. key identifies an item for the repetition check.
-func paginate[T any](ctx context.Context, limit int, fetch func(ctx context.Context, page int) ([]T, error), key func(T) string) iter.Seq2[T, error] {
+func paginate[T any](ctx context.Context, op string, limit int, fetch func(ctx context.Context, page int) ([]T, error), key func(T) string) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
+		if err := wire.CheckContext(ctx, "ssoda."+op); err != nil {
+			yield(zero, err)
+			return
+		}
 		prev := ""
 		for page := 1; page <= maxPages; page++ {
 			if err := ctx.Err(); err != nil {

@@ -3,9 +3,11 @@ package ssoda
 import (
 	"reflect"
 	"strings"
+
+	"github.com/kshop-dev/kshop"
 )
 
-// DefaultBaseURL is Ssoda's API host (seed guide and every working caller).
+// DefaultBaseURL is Ssoda's API host (Ssoda's product guide and every working caller).
 const DefaultBaseURL = "https://apis.ssodaa.com"
 
 // Paths are the endpoint paths the client calls. Paths marked inferred in DefaultPaths were
@@ -81,7 +83,7 @@ func (p Paths) check() error {
 		s := v.Field(i).String()
 		name := v.Type().Field(i).Name
 		if !strings.HasPrefix(s, "/") || strings.ContainsAny(s, "?#% \t\r\n\\") || strings.Contains(s, "..") {
-			return invalid("WithPaths", name, "must start with / and hold no query, fragment, '..', '%', backslash or spaces")
+			return invalid("WithPaths", "Paths."+name, kshop.RuleFormat, "must start with / and hold no query, fragment, '..', '%', backslash or spaces")
 		}
 	}
 	return nil
@@ -154,7 +156,7 @@ func (f FieldNames) check() error {
 			continue
 		}
 		if strings.ContainsAny(s, "\"\\ \t\r\n") || strings.IndexFunc(s, func(r rune) bool { return r < 0x20 }) >= 0 {
-			return invalid("WithFieldNames", v.Type().Field(i).Name, "must be a plain JSON name or \"-\"")
+			return invalid("WithFieldNames", "FieldNames."+v.Type().Field(i).Name, kshop.RuleFormat, "must be a plain JSON name or \"-\"")
 		}
 	}
 	return nil

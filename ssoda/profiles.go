@@ -4,10 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
-	"unicode"
 
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/internal/phone"
 	"github.com/kshop-dev/kshop/internal/transport"
+	"github.com/kshop-dev/kshop/internal/wire"
 )
 
 // ProfileTokenRequest asks Kakao to send the sender-profile authentication token to the
@@ -35,8 +36,12 @@ type ProfileTokenResult struct {
 // format). It is NonIdempotent: each call sends the administrator another text.
 func (s *ProfilesService) RequestToken(ctx context.Context, req ProfileTokenRequest) (*ProfileTokenResult, error) {
 	const call = "Profiles.RequestToken"
-	id, digits, err := checkChannel(call, req.ChannelID, req.AdminPhone)
-	if err != nil {
+	if err := wire.CheckContext(ctx, "ssoda."+call); err != nil {
+		return nil, err
+	}
+	ch := newChecker(call)
+	id, digits := checkChannel(ch, req.ChannelID, req.AdminPhone)
+	if err := ch.err(); err != nil {
 		return nil, err
 	}
 	o := s.c.newBody(2)
@@ -45,7 +50,7 @@ func (s *ProfilesService) RequestToken(ctx context.Context, req ProfileTokenRequ
 	if err := o.extra(call, req.Extra); err != nil {
 		return nil, err
 	}
-	a, err := s.c.post(ctx, s.c.s.paths.ProfileToken, transport.NonIdempotent, o)
+	a, err := s.c.post(ctx, call, s.c.s.paths.ProfileToken, transport.NonIdempotent, o)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +71,10 @@ type ProfileCategory struct {
 // (inferred path, kapi analogy; the guide lists 발신프로필 카테고리 전체 조회). Items are read
 // permissively (code, name) from category, categories, list or data. Idempotent.
 func (s *ProfilesService) Categories(ctx context.Context) ([]ProfileCategory, error) {
-	a, err := s.c.post(ctx, s.c.s.paths.ProfileCategories, transport.Idempotent, s.c.newBody(0))
+	if err := wire.CheckContext(ctx, "ssoda.Profiles.Categories"); err != nil {
+		return nil, err
+	}
+	a, err := s.c.post(ctx, "Profiles.Categories", s.c.s.paths.ProfileCategories, transport.Idempotent, s.c.newBody(0))
 	if err != nil {
 		return nil, err
 	}
@@ -116,17 +124,20 @@ type Profile struct {
 // NonIdempotent.
 func (s *ProfilesService) Create(ctx context.Context, req CreateProfileRequest) (*Profile, error) {
 	const call = "Profiles.Create"
-	id, digits, err := checkChannel(call, req.ChannelID, req.AdminPhone)
-	if err != nil {
+	if err := wire.CheckContext(ctx, "ssoda."+call); err != nil {
 		return nil, err
 	}
+	ch := newChecker(call)
+	id, digits := checkChannel(ch, req.ChannelID, req.AdminPhone)
 	token := strings.TrimSpace(req.Token)
-	if token == "" || strings.IndexFunc(token, unicode.IsSpace) >= 0 {
-		return nil, invalid(call, "Token", "required, without spaces (RequestToken has it texted to the administrator)")
-	}
+	ch.ident("Token", "token", token, true, MaxProfileTokenLength)
 	cat := strings.TrimSpace(req.CategoryCode)
-	if cat == "" || strings.IndexFunc(cat, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
-		return nil, invalid(call, "CategoryCode", "required, digits only (Profiles.Categories lists them)")
+	if ch.ident("CategoryCode", "categoryCode", cat, true, MaxCategoryCodeLength) &&
+		strings.IndexFunc(cat, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
+		ch.problem("CategoryCode", "categoryCode", kshop.RuleFormat, "digits only (Profiles.Categories lists them)")
+	}
+	if err := ch.err(); err != nil {
+		return nil, err
 	}
 	o := s.c.newBody(4)
 	o.str("token", token)
@@ -136,7 +147,7 @@ func (s *ProfilesService) Create(ctx context.Context, req CreateProfileRequest) 
 	if err := o.extra(call, req.Extra); err != nil {
 		return nil, err
 	}
-	a, err := s.c.post(ctx, s.c.s.paths.ProfileCreate, transport.NonIdempotent, o)
+	a, err := s.c.post(ctx, call, s.c.s.paths.ProfileCreate, transport.NonIdempotent, o)
 	if err != nil {
 		return nil, err
 	}
@@ -150,20 +161,21 @@ func (s *ProfilesService) Create(ctx context.Context, req CreateProfileRequest) 
 	return p, nil
 }
 
-// checkChannel validates a channel search ID and an administrator phone number.
-func checkChannel(call, channelID, adminPhone string) (id, digits string, err error) {
+// checkChannel checks a channel search ID and an administrator phone number into ch and
+// returns them normalized.
+func checkChannel(ch *checker, channelID, adminPhone string) (id, digits string) {
 	id = strings.TrimSpace(channelID)
-	if id == "" || strings.IndexFunc(id, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
-		return "", "", invalid(call, "ChannelID", "required: the channel's search ID (\"@myshop\"), without spaces")
+	ch.ident("ChannelID", "yellowId", id, true, MaxChannelIDLength)
+	n, err := phone.Parse(adminPhone)
+	switch {
+	case err != nil:
+		ch.add(&kshop.FieldError{Field: "AdminPhone", Key: "phoneNumber", Rule: kshop.RuleFormat, Detail: "not a valid phone number", Err: err})
+	case !n.IsMobile():
+		ch.problem("AdminPhone", "phoneNumber", kshop.RuleFormat, "must be the administrator's mobile number, not a "+n.Kind().String()+" number")
+	default:
+		digits = n.Digits()
 	}
-	n, perr := phone.Parse(adminPhone)
-	if perr != nil {
-		return "", "", &ValidationError{Call: call, Field: "AdminPhone", Reason: "not a valid phone number", Err: perr}
-	}
-	if !n.IsMobile() {
-		return "", "", invalid(call, "AdminPhone", "must be the administrator's mobile number, not a "+n.Kind().String()+" number")
-	}
-	return id, n.Digits(), nil
+	return id, digits
 }
 
 // answerMessage returns a success answer's human text, if any.

@@ -2,10 +2,18 @@ package ssoda
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"iter"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/kshop-dev/kshop"
+	"github.com/kshop-dev/kshop/alimtalk"
 	"github.com/kshop-dev/kshop/internal/phone"
+	"github.com/kshop-dev/kshop/internal/transport"
+	"github.com/kshop-dev/kshop/internal/wire"
 )
 
 // Reconcile defaults.
@@ -59,20 +67,57 @@ type Reconciliation struct {
 
 // Reconcile finds the fate of a message whose send returned ErrOutcomeUnknown, by listing the
 // recipient's messages in a time window (History.AllAlimTalk with where=dest_phone, or the
-// FriendTalk or reserved lists) and matching MessageID, Text and the time.
+// FriendTalk or reserved lists) and matching MessageID, Text and the time. ReconcileResult does
+// the same from a send's Result in one call.
+//
+// Found false with a nil error means that every page Ssoda answered held its list, and no row
+// matched. An answer without the list (an empty object, a maintenance notice, content null, a
+// list of the wrong type, rows that are not objects) is never read as "not found": it is a
+// *ResponseError wrapping ErrBadResponse and ErrOutcomeUnknown, and sending again is not safe.
 //
 // "Not found" right after a send can mean "not yet listed": Ssoda may list a message only
 // after it has been handed on. Poll with Attempts and Interval (the working relay reads the
 // list 6 times, 1.5 s apart) before concluding that the message was not taken; only then is
 // sending it again safe. Found means it was taken, whatever its delivery status.
 func (c *Client) Reconcile(ctx context.Context, req ReconcileRequest) (*Reconciliation, error) {
-	const call = "Reconcile"
+	return c.reconcile(ctx, "Reconcile", req)
+}
+
+// ReconcileResult is Reconcile for the Result of an AlimTalk send that ended StatusUnknown: it
+// searches for the message by the Result's To, SentAt, Text and MessageID (and the reserved
+// list when ScheduledAt is still ahead), reading the list once. Call it again after a moment,
+// or Reconcile with Attempts, when it is not found right after the send.
+func (c *Client) ReconcileResult(ctx context.Context, r alimtalk.Result) (*Reconciliation, error) {
+	const call = "ReconcileResult"
+	if err := wire.CheckContext(ctx, "ssoda."+call); err != nil {
+		return nil, err
+	}
+	req := ReconcileRequest{Phone: r.To, SentAt: r.SentAt, MessageID: r.MessageID, Text: r.Text}
+	if !r.ScheduledAt.IsZero() {
+		if r.ScheduledAt.After(c.s.now()) {
+			req.Reserved = true
+		} else {
+			req.SentAt = r.ScheduledAt
+		}
+	}
+	if r.SentAt.IsZero() {
+		return nil, invalid(call, "Result.SentAt", kshop.RuleRequired,
+			"only the Result of a message whose request went out can be reconciled")
+	}
+	return c.reconcile(ctx, call, req)
+}
+
+func (c *Client) reconcile(ctx context.Context, call string, req ReconcileRequest) (*Reconciliation, error) {
+	if err := wire.CheckContext(ctx, "ssoda."+call); err != nil {
+		return nil, err
+	}
+	ch := newChecker(call)
 	num, err := phone.Parse(req.Phone)
 	if err != nil {
-		return nil, &ValidationError{Call: call, Field: "Phone", Reason: "not a valid phone number", Err: err}
+		ch.add(&kshop.FieldError{Field: "Phone", Key: "keyword", Rule: kshop.RuleFormat, Detail: "not a valid phone number", Err: err})
 	}
 	if req.SentAt.IsZero() {
-		return nil, invalid(call, "SentAt", "required")
+		ch.problem("SentAt", "", kshop.RuleRequired, "")
 	}
 	window, attempts, interval := req.Window, req.Attempts, req.Interval
 	if window == 0 {
@@ -84,24 +129,31 @@ func (c *Client) Reconcile(ctx context.Context, req ReconcileRequest) (*Reconcil
 	if interval == 0 {
 		interval = DefaultReconcileInterval
 	}
-	switch {
-	case window < 0:
-		return nil, invalid(call, "Window", "must not be negative")
-	case attempts < 1 || attempts > MaxReconcileAttempts:
-		return nil, invalid(call, "Attempts", "must be 1 to 20")
-	case interval < 0:
-		return nil, invalid(call, "Interval", "must not be negative")
+	if window < 0 || window > 24*time.Hour {
+		ch.problem("Window", "", kshop.RuleRange, "must be 0 to 24 hours")
 	}
+	if attempts < 1 || attempts > MaxReconcileAttempts {
+		ch.add(&kshop.FieldError{Field: "Attempts", Rule: kshop.RuleRange, Limit: MaxReconcileAttempts, Detail: "must be 1 to 20"})
+	}
+	if interval < 0 {
+		ch.problem("Interval", "", kshop.RuleRange, "must not be negative")
+	}
+	ch.ident("MessageID", "msg_id", req.MessageID, false, MaxMessageIDLength)
+	ch.ident("TemplateCode", "template_code", req.TemplateCode, false, 64)
+	ch.text("Text", "msg_body", req.Text, "\n\r\t")
 	path, listCall := c.s.paths.AlimTalkSentList, "History.AlimTalk"
 	switch {
 	case req.Kind == FriendTalk && req.Reserved:
 		path, listCall = c.s.paths.FriendTalkReservedList, "Reservations.FriendTalk"
 	case req.Kind == FriendTalk:
 		path, listCall = c.s.paths.FriendTalkSentList, "History.FriendTalk"
+	case req.Kind != 0 && req.Kind != AlimTalk:
+		ch.problem("Kind", "", kshop.RuleNotAllowed, "must be AlimTalk or FriendTalk")
 	case req.Reserved:
 		path, listCall = c.s.paths.AlimTalkReservedList, "Reservations.AlimTalk"
-	case req.Kind != 0 && req.Kind != AlimTalk:
-		return nil, invalid(call, "Kind", "must be AlimTalk or FriendTalk")
+	}
+	if err := ch.err(); err != nil {
+		return nil, err
 	}
 	list := ListRequest{
 		Where: SearchRecipient, Keyword: num.Digits(),
@@ -115,7 +167,7 @@ func (c *Client) Reconcile(ctx context.Context, req ReconcileRequest) (*Reconcil
 			}
 		}
 		out.Attempts = attempt
-		best, n, err := c.findRecord(ctx, listCall, path, list, req, num.Digits(), window)
+		best, n, err := c.findRecord(ctx, call, listCall, path, list, req, num.Digits(), window)
 		if err != nil {
 			return out, err
 		}
@@ -127,14 +179,95 @@ func (c *Client) Reconcile(ctx context.Context, req ReconcileRequest) (*Reconcil
 	return out, nil
 }
 
+// strictRecords iterates over every page of a list for reconciliation, refusing any page that
+// does not hold the documented list (see listedRows).
+func (c *Client) strictRecords(ctx context.Context, op, listCall, path string, req ListRequest) iter.Seq2[MessageRecord, error] {
+	return paginate(ctx, op, req.Limit, func(ctx context.Context, page int) ([]MessageRecord, error) {
+		r := req
+		r.Page = page
+		body, _, _, err := c.listBody(listCall, r)
+		if err != nil {
+			return nil, err
+		}
+		a, err := c.post(ctx, listCall, path, transport.Idempotent, body)
+		var re *ResponseError
+		if errors.As(err, &re) {
+			// An answer that could not be understood says nothing about the message: its fate
+			// stays unknown.
+			cp := *re
+			cp.Op, cp.outcomeUnknown = op, true
+			return nil, &cp
+		}
+		if err != nil {
+			return nil, err
+		}
+		rows, problem := listedRows(a)
+		if problem != "" {
+			return nil, c.badAnswer(op, a.status, nil, a.raw, problem, true, nil)
+		}
+		out := make([]MessageRecord, len(rows))
+		for i, raw := range rows {
+			out[i], _ = decodeRecord(raw)
+		}
+		return out, nil
+	}, func(r MessageRecord) string { return string(r.Raw) })
+}
+
+// listKeys are where a list answer may keep its rows: the confirmed top-level result[], and a
+// few likely others, at the top level or inside content or data.
+var listKeys = []string{"result", "list", "rows", "sent_list", "messages", "data"}
+
+// listedRows returns the rows of a list answer only when the answer holds a list: the first
+// list field present (at the top level, then inside content or data) must be an array of
+// objects. Any other shape — no list field at all, a list field of another type (null
+// included), a row that is not an object — is a problem: it cannot mean "no such message".
+func listedRows(a *answer) ([]json.RawMessage, string) {
+	places := []jsonObject{a.root}
+	for _, wrapper := range []string{"content", "data"} {
+		if inner, ok := parseObject(a.root[wrapper]); ok {
+			places = append(places, inner)
+		}
+	}
+	for _, o := range places {
+		for _, k := range listKeys {
+			raw, present := o[k]
+			if !present {
+				continue
+			}
+			if _, isObject := parseObject(raw); isObject && k == "data" {
+				continue // a wrapper, searched next
+			}
+			rows, ok := parseArray(raw)
+			if !ok {
+				return nil, "the list field " + strconv.Quote(k) + " is not a list"
+			}
+			for _, row := range rows {
+				if _, ok := parseObject(row); !ok {
+					return nil, "a row of the list is not an object"
+				}
+			}
+			return rows, ""
+		}
+	}
+	if rows, ok := parseArray(a.root["content"]); ok {
+		for _, row := range rows {
+			if _, ok := parseObject(row); !ok {
+				return nil, "a row of the list is not an object"
+			}
+		}
+		return rows, ""
+	}
+	return nil, "no list in the answer"
+}
+
 // findRecord reads every page of the list and returns the best matching row and the number of
 // matches. A MessageID match wins outright.
-func (c *Client) findRecord(ctx context.Context, call, path string, list ListRequest, req ReconcileRequest, digits string, window time.Duration) (MessageRecord, int, error) {
+func (c *Client) findRecord(ctx context.Context, op, listCall, path string, list ListRequest, req ReconcileRequest, digits string, window time.Duration) (MessageRecord, int, error) {
 	var best MessageRecord
 	bestDist := time.Duration(-1)
 	n := 0
 	wantText := strings.TrimSpace(req.Text)
-	for r, err := range c.allRecords(ctx, call, path, list) {
+	for r, err := range c.strictRecords(ctx, op, listCall, path, list) {
 		if err != nil {
 			return MessageRecord{}, 0, err
 		}

@@ -6,7 +6,9 @@ import (
 	"iter"
 	"strings"
 
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/internal/transport"
+	"github.com/kshop-dev/kshop/internal/wire"
 )
 
 // AlimTalk lists reserved AlimTalk messages: POST /kakao/alimtalk/reserve/list (inferred
@@ -60,31 +62,42 @@ type CancelResult struct {
 // ErrOutcomeUnknown, list the reservations to see whether the message is still there.
 func (s *ReservationsService) Cancel(ctx context.Context, req CancelRequest) (*CancelResult, error) {
 	const call = "Reservations.Cancel"
+	if err := wire.CheckContext(ctx, "ssoda."+call); err != nil {
+		return nil, err
+	}
+	ch := newChecker(call)
 	path := s.c.s.paths.CancelAlimTalkReservation
 	switch req.Kind {
 	case 0, AlimTalk:
 	case FriendTalk:
 		path = s.c.s.paths.CancelFriendTalkReservation
 	default:
-		return nil, invalid(call, "Kind", "must be AlimTalk or FriendTalk")
+		ch.problem("Kind", "", kshop.RuleNotAllowed, "must be AlimTalk or FriendTalk")
 	}
 	id := strings.TrimSpace(req.MessageID)
-	if id == "" {
-		return nil, invalid(call, "MessageID", "required")
+	ch.ident("MessageID", s.c.s.fields.MessageID, id, true, MaxMessageIDLength)
+	key := ""
+	if name := s.c.s.fields.SenderKeyInLists; !skipped(name) {
+		key = req.SenderKey
+		if key == "" {
+			key = s.c.creds.SenderKey
+		}
+		if key != "" {
+			s.c.checkSenderKey(ch, "SenderKey", key)
+		}
+	}
+	if err := ch.err(); err != nil {
+		return nil, err
 	}
 	o := s.c.newBody(3)
 	o.str(s.c.s.fields.MessageID, id)
 	if name := s.c.s.fields.SenderKeyInLists; !skipped(name) {
-		key := req.SenderKey
-		if key == "" {
-			key = s.c.creds.SenderKey
-		}
 		o.optStr(name, key)
 	}
 	if err := o.extra(call, req.Extra); err != nil {
 		return nil, err
 	}
-	a, err := s.c.post(ctx, path, transport.NonIdempotent, o)
+	a, err := s.c.post(ctx, call, path, transport.NonIdempotent, o)
 	if err != nil {
 		return nil, err
 	}

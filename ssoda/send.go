@@ -2,8 +2,10 @@ package ssoda
 
 import (
 	"context"
+	"errors"
 
 	"github.com/kshop-dev/kshop/alimtalk"
+	"github.com/kshop-dev/kshop/alimtalk/provider"
 	"github.com/kshop-dev/kshop/internal/wire"
 )
 
@@ -11,7 +13,7 @@ import (
 // message (Ssoda takes one recipient per call), at most WithConcurrency (default 4) at a time.
 // It implements alimtalk.Sender.
 //
-// Every message is prepared first (alimtalk.PrepareBatch): the phone normalized to digits, the
+// Every message is prepared first (provider.PrepareBatch): the phone normalized to digits, the
 // text rendered from the template given with WithTemplates (or matched against it), the
 // title and buttons filled, the failover resolved; Ssoda's template-code rule (5–30 of
 // [A-Za-z0-9_-]) and the sender key are checked too. A message that fails alone gets
@@ -23,12 +25,15 @@ import (
 // emphasis title (inferred) and the reservation send_time "yyyy-MM-dd HH:mm:ss" KST
 // (inferred from the SMS API). Field names marked inferred can be changed with WithFieldNames.
 //
-// Results come back one per message, in order: Accepted (Reserved when ScheduledAt was set or
+// Results come back one per message, in order, each with the message's Ref, To, the rendered
+// Text and SentAt (when its request went out): Accepted (Reserved when ScheduledAt was set or
 // Ssoda answered reserv "Y") with MessageID from content.sent_messages[0].msg_id; Rejected with
 // the *APIError when Ssoda refused the message; Unknown when the request may have reached
-// Ssoda but no conclusive answer came (its Err wraps ErrOutcomeUnknown: reconcile with
-// Client.Reconcile, never send it again blindly); NotSent when it certainly never arrived.
-// A send is never retried after its request may have been written.
+// Ssoda but no conclusive answer came — a timeout, a reset, a 5xx (whether or not ctx ended at
+// the same moment), an answer that cannot be read as a plain success or refusal — its Err
+// wraps ErrOutcomeUnknown: call ReconcileResult with the Result, never send it again blindly;
+// NotSent when it certainly never arrived. A send is never retried after its request may have
+// been written.
 //
 // The error is non-nil only when the whole call stopped: when Ssoda refused the API key,
 // token or server IP (every later message would be refused too, so the rest are not sent and
@@ -36,7 +41,17 @@ import (
 // before every message was started (those get StatusNotSent; in-flight ones keep the
 // transport's verdict).
 func (c *Client) Send(ctx context.Context, msgs []alimtalk.Message) ([]alimtalk.Result, error) {
-	b := alimtalk.PrepareBatch(msgs, c.s.templates, c.limits)
+	if err := wire.CheckContext(ctx, "ssoda.Send"); err != nil {
+		return nil, err
+	}
+	if c.cache != nil {
+		codes := make([]string, len(msgs))
+		for i := range msgs {
+			codes[i] = msgs[i].TemplateCode
+		}
+		c.cache.ensure(ctx, codes)
+	}
+	b := provider.PrepareBatch(msgs, c.s.templates, c.limits)
 	if len(b.Ready) == 0 {
 		return b.Results(), nil
 	}
@@ -50,17 +65,19 @@ func (c *Client) sendPrepared(ctx context.Context, msgs []alimtalk.Message) ([]a
 	bodies := make([]*object, len(msgs))
 	todo := make([]int, 0, len(msgs))
 	for i, m := range msgs {
+		results[i] = alimtalk.Result{Ref: m.Ref, To: m.To, ScheduledAt: m.ScheduledAt}
 		body, err := c.alimTalkBody(m)
 		if err != nil {
-			results[i] = alimtalk.Result{Status: alimtalk.StatusInvalid, Err: err}
+			results[i].Status, results[i].Err = alimtalk.StatusInvalid, err
 			continue
 		}
+		results[i].Text = m.Text
 		bodies[i] = body
 		todo = append(todo, i)
 	}
 	path := c.s.paths.SendAlimTalk
 	err := c.fanOut(ctx, todo, results, func(ctx context.Context, i int) (alimtalk.Result, error) {
-		return c.postMessage(ctx, path, bodies[i], !msgs[i].ScheduledAt.IsZero())
+		return c.postMessage(ctx, "Send", path, bodies[i], !msgs[i].ScheduledAt.IsZero())
 	})
 	return results, err
 }
@@ -70,17 +87,14 @@ func (c *Client) sendPrepared(ctx context.Context, msgs []alimtalk.Message) ([]a
 func (c *Client) alimTalkBody(m alimtalk.Message) (*object, error) {
 	var errs alimtalk.FieldErrors
 	if err := c.limits.ValidateTemplateCode(m.TemplateCode); err != nil {
-		if fe, ok := err.(*alimtalk.FieldError); ok {
-			errs = append(errs, fe)
-		}
+		errs = appendFieldErrors(errs, "TemplateCode", "template_code", err)
 	}
 	senderKey := m.SenderKey
 	if senderKey == "" {
 		senderKey = c.creds.SenderKey
 	}
-	if senderKey == "" {
-		errs = append(errs, &alimtalk.FieldError{Field: "sender_key", Reason: alimtalk.ReasonRequired,
-			Detail: "set Message.SenderKey or Credentials.SenderKey"})
+	if fe := c.messageSenderKey(senderKey, "set Message.SenderKey or Credentials.SenderKey"); fe != nil {
+		errs = append(errs, fe)
 	}
 	if len(errs) > 0 {
 		return nil, errs
@@ -102,6 +116,39 @@ func (c *Client) alimTalkBody(m alimtalk.Message) (*object, error) {
 		o.str(f.SendTime, wire.FormatKST(m.ScheduledAt, wire.LayoutDateTime))
 	}
 	return o, nil
+}
+
+// messageSenderKey checks the sender key of one message (or FriendTalk) as an alimtalk field
+// error, which stays in that message's Result.
+func (c *Client) messageSenderKey(key, fix string) *alimtalk.FieldError {
+	if key == "" {
+		return &alimtalk.FieldError{Field: "SenderKey", Key: "sender_key", Reason: alimtalk.ReasonRequired, Detail: fix}
+	}
+	ch := newChecker("Send")
+	c.checkSenderKey(ch, "SenderKey", key)
+	if len(ch.problems) == 0 {
+		return nil
+	}
+	p := ch.problems[0]
+	return &alimtalk.FieldError{Field: "SenderKey", Key: "sender_key", Reason: alimtalk.ReasonInvalid, Limit: p.Limit, Got: p.Got,
+		Detail: string(p.Rule)}
+}
+
+// appendFieldErrors appends err's alimtalk field errors, found with errors.As so that wrapping
+// never hides them; an error of another type becomes a field error on field.
+func appendFieldErrors(errs alimtalk.FieldErrors, field, key string, err error) alimtalk.FieldErrors {
+	var list alimtalk.FieldErrors
+	var one *alimtalk.FieldError
+	switch {
+	case err == nil:
+	case errors.As(err, &list):
+		errs = append(errs, list...)
+	case errors.As(err, &one):
+		errs = append(errs, one)
+	default:
+		errs = append(errs, &alimtalk.FieldError{Field: field, Key: key, Reason: alimtalk.ReasonInvalid, Err: err})
+	}
+	return errs
 }
 
 // buttons maps alimtalk buttons onto Ssoda's send schema {name, type, url_mobile, url_pc}

@@ -2,85 +2,84 @@ package ssoda
 
 import (
 	"encoding/json"
-	"strings"
-
-	"github.com/kshop-dev/kshop/internal/wire"
+	"strconv"
 )
 
-// sentMessage reads the message id of a send answer (content.sent_messages[0].msg_id, as
-// working callers do; a few other places are probed) and whether Ssoda says it is reserved.
-// known is false when the answer says nothing about reservation. The usual shape is decoded in
-// one typed pass; anything else goes through the permissive reader.
-func sentMessage(a *answer) (id string, reserved, known bool) {
-	var typed sendContentWire
-	if len(a.content) > 0 && json.Unmarshal(a.content, &typed) == nil {
-		first := typed.sentMessageWire
-		if len(typed.SentMessages) > 0 {
-			first = typed.SentMessages[0]
-		}
-		if id = first.id(); id == "" {
-			id = typed.id()
-		}
-		if id != "" {
-			for _, m := range []sentMessageWire{first, typed.sentMessageWire} {
-				if v, set := m.reserv(); set {
-					return id, v, true
-				}
-			}
-			return id, false, false
-		}
-	}
-	return sentMessageSlow(a)
-}
-
-// sentMessageWire is one entry of content.sent_messages (and content itself, which may carry
-// the same fields).
-type sentMessageWire struct {
-	MsgID     wire.FlexString `json:"msg_id"`
-	MsgIDAlt  wire.FlexString `json:"msgId"`
-	MessageID wire.FlexString `json:"message_id"`
-	Reserv    wire.FlexString `json:"reserv"`
-	Reserved  wire.FlexString `json:"reserved"`
+// sendAnswerWire is what a send's answer holds beyond the envelope, as working callers read
+// it: content.sent_messages[0] {msg_id, reserv}, with content's own msg_id and reserv as
+// fallbacks. It is the one decoder of that answer; its field names are matched as
+// encoding/json matches them.
+type sendAnswerWire struct {
+	Content *sendContentWire `json:"content"`
 }
 
 type sendContentWire struct {
-	sentMessageWire
+	MsgID        json.RawMessage   `json:"msg_id"`
+	Reserv       json.RawMessage   `json:"reserv"`
 	SentMessages []sentMessageWire `json:"sent_messages"`
 }
 
-func (m sentMessageWire) id() string {
-	for _, v := range []wire.FlexString{m.MsgID, m.MsgIDAlt, m.MessageID} {
-		if s := strings.TrimSpace(string(v)); s != "" {
-			return s
+type sentMessageWire struct {
+	MsgID  json.RawMessage `json:"msg_id"`
+	Reserv json.RawMessage `json:"reserv"`
+}
+
+// sentMessage reads the message id of a send answer and whether Ssoda says it is reserved.
+// known is false when the answer says nothing about reservation. An answer whose content does
+// not have the documented shape (sent_messages not a list, content not an object) yields no
+// id: the id is read from the documented place only.
+func sentMessage(a *answer) (id string, reserved, known bool) {
+	var w sendAnswerWire
+	if json.Unmarshal(a.raw, &w) != nil || w.Content == nil {
+		return "", false, false
+	}
+	c := w.Content
+	var first sentMessageWire
+	if len(c.SentMessages) > 0 {
+		first = c.SentMessages[0]
+	}
+	if id = idText(first.MsgID); id == "" {
+		id = idText(c.MsgID)
+	}
+	for _, raw := range []json.RawMessage{first.Reserv, c.Reserv} {
+		if v, set := flagText(raw); set {
+			return id, v, true
+		}
+	}
+	return id, false, false
+}
+
+// idText reads a msg_id: a JSON string as it is, or an integer (Ssoda's ids are numeric) in
+// decimal; anything else is no id.
+func idText(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		if i, err := strconv.ParseInt(n.String(), 10, 64); err == nil {
+			return strconv.FormatInt(i, 10)
 		}
 	}
 	return ""
 }
 
-func (m sentMessageWire) reserv() (value, set bool) {
-	return jsonObject{}.flagValue(string(m.Reserv), string(m.Reserved))
-}
-
-// sentMessageSlow is sentMessage for answers of another shape.
-func sentMessageSlow(a *answer) (id string, reserved, known bool) {
-	content := a.contentObject()
-	var first jsonObject
-	if rows, ok := content.arr("sent_messages"); ok && len(rows) > 0 {
-		first, _ = parseObject(rows[0])
-	} else if rows, ok := a.root.arr("sent_messages"); ok && len(rows) > 0 {
-		first, _ = parseObject(rows[0])
+// flagText reads reserv: "Y"/"N" (as Ssoda writes it), or a JSON boolean.
+func flagText(raw json.RawMessage) (value, set bool) {
+	if len(raw) == 0 {
+		return false, false
 	}
-	id = first.str("msg_id", "msgId", "message_id")
-	if id == "" {
-		id = content.str("msg_id", "msgId", "message_id")
+	var b bool
+	if json.Unmarshal(raw, &b) == nil {
+		return b, true
 	}
-	if id == "" {
-		id = a.root.str("msg_id", "msgId", "message_id")
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return jsonObject{}.flagValue(s)
 	}
-	for _, o := range []jsonObject{first, content} {
-		if v, set := o.flag("reserv", "reserved"); set {
-			return id, v, true
-		}
-	}
-	return id, false, false
+	return false, false
 }

@@ -58,7 +58,7 @@ func TestSendBatchWithOneInvalidRecipient(t *testing.T) {
 	assert.Equal(t, alimtalk.StatusInvalid, res[1].Status)
 	var fe *alimtalk.FieldError
 	require.ErrorAs(t, res[1].Err, &fe)
-	assert.Equal(t, "to", fe.Field)
+	assert.Equal(t, "To", fe.Field)
 	assert.NotContains(t, res[1].Err.Error(), "123-4567")
 
 	assert.Equal(t, 3, srv.Requests(srv.Paths().SendAlimTalk), "one request per valid message")
@@ -98,12 +98,12 @@ func TestSendWithoutSenderKeyIsInvalid(t *testing.T) {
 	creds.SenderKey = ""
 	c, err := ssoda.NewClient(creds, srv.ClientOptions()...)
 	require.NoError(t, err)
-	res, err := c.Send(t.Context(), []alimtalk.Message{{To: "01012345678", TemplateCode: "ORDER_RECEIVED", Text: orderText("1")}})
+	res, err := c.Send(t.Context(), []alimtalk.Message{{To: "01012345678", TemplateCode: "ORDER_RECEIVED", Variables: orderVars("1")}})
 	require.NoError(t, err)
 	assert.Equal(t, alimtalk.StatusInvalid, res[0].Status)
 	var fes alimtalk.FieldErrors
 	require.ErrorAs(t, res[0].Err, &fes)
-	assert.NotNil(t, fes.Field("sender_key"))
+	assert.NotNil(t, fes.Field("sender_key"), "%v", res[0].Err)
 	assert.Zero(t, srv.TotalRequests())
 }
 
@@ -113,8 +113,9 @@ func TestSendKakaoRefusalsAreRejected(t *testing.T) {
 		TemplateState: alimtalk.TemplateState{Inspection: alimtalk.InspectionRequested, Service: alimtalk.ServiceReady}}
 	srv := ssodatest.NewServer(ssodatest.Options{Templates: []alimtalk.Template{orderTemplate(), pending}})
 	defer srv.Close()
-	// Without WithTemplates the client cannot check texts; Ssoda (the fake) does.
-	c, err := srv.NewClient(ssoda.WithConcurrency(1))
+	// Without templates (WithTemplates(nil) replaces the fake's) the client cannot check
+	// texts; Ssoda (the fake) does.
+	c, err := srv.NewClient(ssoda.WithConcurrency(1), ssoda.WithTemplates(nil))
 	require.NoError(t, err)
 	msgs := []alimtalk.Message{
 		{To: "01012345678", TemplateCode: "ORDER_RECEIVED", Text: "[케이샵] 홍길동님 주문이 접수되었습니다."},
@@ -367,7 +368,7 @@ func TestSendContextEndsMidBatch(t *testing.T) {
 	t.Parallel()
 	srv, c := newFake(t, ssodatest.Options{}, ssoda.WithConcurrency(1))
 	path := srv.Paths().SendAlimTalk
-	srv.InjectFault(ssodatest.Fault{Path: path, Kind: ssodatest.FaultLatency, Delay: time.Minute})
+	srv.InjectFault(ssodatest.Fault{Call: path, Kind: ssodatest.FaultDelay, Delay: time.Minute})
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	go func() {

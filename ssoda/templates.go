@@ -10,8 +10,10 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/alimtalk"
 	"github.com/kshop-dev/kshop/internal/transport"
+	"github.com/kshop-dev/kshop/internal/wire"
 )
 
 // MaxReviewCommentRunes is the longest review-request comment (kapi: 500).
@@ -37,53 +39,44 @@ type AddTemplateRequest struct {
 //
 // The template is checked before anything is sent: Kakao's rules (alimtalk.Template.Validate
 // with the client's Limits), Ssoda's code rule (5–30 of [A-Za-z0-9_-]), and a name and a
-// category code, which Ssoda's console requires. The error is then a *ValidationError whose
-// Err is alimtalk.FieldErrors listing every problem.
+// category code, which Ssoda's console requires. The error is then a *kshop.ValidationError
+// listing every problem (Field "Template.Content", …; each Err is alimtalk's *FieldError).
 //
 // A new template is in REG (registered, not submitted): call RequestReview next. The returned
 // state is the answer's when it has one, else REG.
 func (s *TemplatesService) Add(ctx context.Context, req AddTemplateRequest) (*TemplateInfo, error) {
 	const call = "Templates.Add"
-	key, err := s.c.senderKey(call, req.SenderKey)
-	if err != nil {
+	if err := wire.CheckContext(ctx, "ssoda."+call); err != nil {
 		return nil, err
 	}
+	ch := newChecker(call)
+	key := s.c.senderKey(ch, req.SenderKey)
 	t := req.Template
 	t.TemplateState = alimtalk.TemplateState{}
-	if err := s.c.validateTemplate(&t); err != nil {
-		return nil, &ValidationError{Call: call, Field: "Template", Reason: "breaks Kakao's or Ssoda's rules", Err: err}
+	s.c.validateTemplate(ch, &t)
+	if err := ch.err(); err != nil {
+		return nil, err
 	}
-	a, err := s.c.post(ctx, s.c.s.paths.TemplateAdd, transport.NonIdempotent, s.c.templateBody(key, &t))
+	a, err := s.c.post(ctx, call, s.c.s.paths.TemplateAdd, transport.NonIdempotent, s.c.templateBody(key, &t))
 	if err != nil {
 		return nil, err
 	}
 	return ackTemplate(a, key, t, alimtalk.InspectionRegistered), nil
 }
 
-// validateTemplate runs alimtalk's rules plus Ssoda's code rule and required fields.
-func (c *Client) validateTemplate(t *alimtalk.Template) error {
-	var errs alimtalk.FieldErrors
-	if err := c.limits.ValidateTemplateCode(t.Code); err != nil {
-		if fe, ok := err.(*alimtalk.FieldError); ok {
-			errs = append(errs, fe)
-		}
-	}
+// validateTemplate checks t against alimtalk's rules plus Ssoda's code rule and required
+// fields, into ch (fields under "Template.").
+func (c *Client) validateTemplate(ch *checker, t *alimtalk.Template) {
+	c.checkCode(ch, "Template.Code", t.Code)
 	if strings.TrimSpace(t.Name) == "" {
-		errs = append(errs, &alimtalk.FieldError{Field: "name", Reason: alimtalk.ReasonRequired})
+		ch.problem("Template.Name", "templateName", kshop.RuleRequired, "")
 	}
 	if t.CategoryCode == "" {
-		errs = append(errs, &alimtalk.FieldError{Field: "category_code", Reason: alimtalk.ReasonRequired,
-			Detail: "6 digits; Templates.Categories lists them"})
+		ch.problem("Template.CategoryCode", "categoryCode", kshop.RuleRequired, "6 digits; Templates.Categories lists them")
+	} else {
+		ch.ident("Template.CategoryCode", "categoryCode", t.CategoryCode, true, MaxCategoryCodeLength)
 	}
-	if err := t.Validate(c.limits); err != nil {
-		if fes, ok := err.(alimtalk.FieldErrors); ok {
-			errs = append(errs, fes...)
-		}
-	}
-	if len(errs) == 0 {
-		return nil
-	}
-	return errs
+	ch.fieldErrors("Template", t.Validate(c.limits))
 }
 
 // ackTemplate builds the result of an add or review request: the template from the answer
@@ -133,32 +126,41 @@ type ReviewRequest struct {
 // returned state is the answer's when it has one, else REQ.
 func (s *TemplatesService) RequestReview(ctx context.Context, req ReviewRequest) (*TemplateInfo, error) {
 	const call = "Templates.RequestReview"
-	key, err := s.c.senderKey(call, req.SenderKey)
-	if err != nil {
+	if err := wire.CheckContext(ctx, "ssoda."+call); err != nil {
 		return nil, err
 	}
-	if err := s.c.checkCode(call, req.Code); err != nil {
-		return nil, err
-	}
+	ch := newChecker(call)
+	key := s.c.senderKey(ch, req.SenderKey)
+	s.c.checkCode(ch, "Code", req.Code)
 	if n := utf8.RuneCountInString(req.Comment); n > MaxReviewCommentRunes {
-		return nil, invalid(call, "Comment", "at most 500 characters (got "+strconv.Itoa(n)+")")
+		ch.add(&kshop.FieldError{Field: "Comment", Key: "comment", Rule: kshop.RuleTooLong, Limit: MaxReviewCommentRunes, Got: n})
+	} else {
+		ch.text("Comment", "comment", req.Comment, "\n\r\t")
+	}
+	if err := ch.err(); err != nil {
+		return nil, err
 	}
 	o := s.c.newBody(3)
 	o.str("senderKey", key)
 	o.str("templateCode", req.Code)
 	o.optStr("comment", req.Comment)
-	a, err := s.c.post(ctx, s.c.s.paths.TemplateRequest, transport.NonIdempotent, o)
+	a, err := s.c.post(ctx, call, s.c.s.paths.TemplateRequest, transport.NonIdempotent, o)
 	if err != nil {
 		return nil, err
 	}
 	return ackTemplate(a, key, alimtalk.Template{Code: req.Code}, alimtalk.InspectionRequested), nil
 }
 
-func (c *Client) checkCode(call, code string) error {
+// checkCode checks a template code against Ssoda's rule (5–30 of [A-Za-z0-9_-]), into ch.
+func (c *Client) checkCode(ch *checker, field, code string) {
 	if err := c.limits.ValidateTemplateCode(code); err != nil {
-		return &ValidationError{Call: call, Field: "Code", Reason: "not a valid Ssoda template code", Err: err}
+		rule := kshop.RuleFormat
+		var fe *alimtalk.FieldError
+		if errors.As(err, &fe) {
+			rule = fe.Reason.Rule()
+		}
+		ch.add(&kshop.FieldError{Field: field, Key: "templateCode", Rule: rule, Detail: "not a valid Ssoda template code", Err: err})
 	}
-	return nil
 }
 
 // Detail reads one template: POST /kakao/template/detail (confirmed request: senderKey,
@@ -166,24 +168,25 @@ func (c *Client) checkCode(call, code string) error {
 // kapi's names first). It is read-only, hence Idempotent (retried) although it is a POST.
 func (s *TemplatesService) Detail(ctx context.Context, ref TemplateRef) (*TemplateInfo, error) {
 	const call = "Templates.Detail"
-	key, err := s.c.senderKey(call, ref.SenderKey)
-	if err != nil {
+	if err := wire.CheckContext(ctx, "ssoda."+call); err != nil {
 		return nil, err
 	}
-	if err := s.c.checkCode(call, ref.Code); err != nil {
+	ch := newChecker(call)
+	key := s.c.senderKey(ch, ref.SenderKey)
+	s.c.checkCode(ch, "Code", ref.Code)
+	if err := ch.err(); err != nil {
 		return nil, err
 	}
 	o := s.c.newBody(2)
 	o.str("senderKey", key)
 	o.str("templateCode", ref.Code)
-	a, err := s.c.post(ctx, s.c.s.paths.TemplateDetail, transport.Idempotent, o)
+	a, err := s.c.post(ctx, call, s.c.s.paths.TemplateDetail, transport.Idempotent, o)
 	if err != nil {
 		return nil, err
 	}
 	raw, ok := findTemplateObject(json.RawMessage(a.raw), ref.Code, 0)
 	if !ok {
-		return nil, &ResponseError{Endpoint: s.c.s.paths.TemplateDetail, HTTPStatus: a.status,
-			Reason: "the answer holds no template with the code asked for", Body: []byte(s.c.tr.Redactor().Text(string(capBody(a.raw))))}
+		return nil, s.c.badAnswer(call, a.status, nil, a.raw, "the answer holds no template with the code asked for", false, nil)
 	}
 	info, _ := decodeTemplate(raw)
 	if info.SenderKey == "" {
@@ -222,10 +225,11 @@ type TemplatePage struct {
 // templates, result and data are tried, at the top and inside content). Idempotent.
 func (s *TemplatesService) List(ctx context.Context, req TemplateListRequest) (*TemplatePage, error) {
 	const call = "Templates.List"
-	key, err := s.c.senderKey(call, req.SenderKey)
-	if err != nil {
+	if err := wire.CheckContext(ctx, "ssoda."+call); err != nil {
 		return nil, err
 	}
+	ch := newChecker(call)
+	key := s.c.senderKey(ch, req.SenderKey)
 	page, count := req.Page, req.Count
 	if page == 0 {
 		page = 1
@@ -233,11 +237,14 @@ func (s *TemplatesService) List(ctx context.Context, req TemplateListRequest) (*
 	if count == 0 {
 		count = DefaultTemplatePageSize
 	}
-	if page < 1 {
-		return nil, invalid(call, "Page", "must be 1 or more")
+	if page < 1 || page > maxPages {
+		ch.add(&kshop.FieldError{Field: "Page", Key: "page", Rule: kshop.RuleRange, Limit: maxPages, Detail: "must be 1 to 10000"})
 	}
 	if count < 1 || count > MaxListLimit {
-		return nil, invalid(call, "Count", "must be 1 to 1000")
+		ch.add(&kshop.FieldError{Field: "Count", Key: "count", Rule: kshop.RuleRange, Limit: MaxListLimit, Detail: "must be 1 to 1000"})
+	}
+	if err := ch.err(); err != nil {
+		return nil, err
 	}
 	o := s.c.newBody(3)
 	o.str("senderKey", key)
@@ -246,7 +253,7 @@ func (s *TemplatesService) List(ctx context.Context, req TemplateListRequest) (*
 	if err := o.extra(call, req.Extra); err != nil {
 		return nil, err
 	}
-	a, err := s.c.post(ctx, s.c.s.paths.TemplateList, transport.Idempotent, o)
+	a, err := s.c.post(ctx, call, s.c.s.paths.TemplateList, transport.Idempotent, o)
 	if err != nil {
 		return nil, err
 	}
@@ -270,7 +277,7 @@ func (s *TemplatesService) All(ctx context.Context, req TemplateListRequest) ite
 	if count == 0 {
 		count = DefaultTemplatePageSize
 	}
-	return paginate(ctx, count, func(ctx context.Context, page int) ([]TemplateInfo, error) {
+	return paginate(ctx, "Templates.All", count, func(ctx context.Context, page int) ([]TemplateInfo, error) {
 		r := req
 		r.Page = page
 		p, err := s.List(ctx, r)
@@ -285,6 +292,9 @@ func (s *TemplatesService) All(ctx context.Context, req TemplateListRequest) ite
 // without their content) into an alimtalk.TemplateSet for WithTemplates, so Send can render
 // messages from variables and catch a text that would not match (Kakao 3016) before sending.
 func (s *TemplatesService) Load(ctx context.Context, req TemplateListRequest) (alimtalk.TemplateSet, error) {
+	if err := wire.CheckContext(ctx, "ssoda.Templates.Load"); err != nil {
+		return nil, err
+	}
 	set := alimtalk.TemplateSet{}
 	for info, err := range s.All(ctx, req) {
 		if err != nil {
@@ -325,17 +335,19 @@ var duplicateMessage = regexp.MustCompile(`(?i)(중복|이미|사용\s*중|존�
 // means taken (Available false, no error); other refusals are errors. Idempotent.
 func (s *TemplatesService) CheckCode(ctx context.Context, ref TemplateRef) (*CodeCheck, error) {
 	const call = "Templates.CheckCode"
-	key, err := s.c.senderKey(call, ref.SenderKey)
-	if err != nil {
+	if err := wire.CheckContext(ctx, "ssoda."+call); err != nil {
 		return nil, err
 	}
-	if err := s.c.checkCode(call, ref.Code); err != nil {
+	ch := newChecker(call)
+	key := s.c.senderKey(ch, ref.SenderKey)
+	s.c.checkCode(ch, "Code", ref.Code)
+	if err := ch.err(); err != nil {
 		return nil, err
 	}
 	o := s.c.newBody(2)
 	o.str("senderKey", key)
 	o.str("templateCode", ref.Code)
-	a, err := s.c.post(ctx, s.c.s.paths.TemplateCodeCheck, transport.Idempotent, o)
+	a, err := s.c.post(ctx, call, s.c.s.paths.TemplateCodeCheck, transport.Idempotent, o)
 	if err != nil {
 		var ae *APIError
 		if errors.As(err, &ae) && ae.ip == nil && !ae.unauthorized && ae.HTTPStatus < 500 && duplicateMessage.MatchString(ae.Message) {
@@ -375,7 +387,10 @@ type TemplateCategory struct {
 // (confirmed; items {code, name, groupName, inclusion (or Inclusion), exclusion} under
 // category, at the top or inside content). Idempotent.
 func (s *TemplatesService) Categories(ctx context.Context) ([]TemplateCategory, error) {
-	a, err := s.c.post(ctx, s.c.s.paths.TemplateCategories, transport.Idempotent, s.c.newBody(0))
+	if err := wire.CheckContext(ctx, "ssoda.Templates.Categories"); err != nil {
+		return nil, err
+	}
+	a, err := s.c.post(ctx, "Templates.Categories", s.c.s.paths.TemplateCategories, transport.Idempotent, s.c.newBody(0))
 	if err != nil {
 		return nil, err
 	}

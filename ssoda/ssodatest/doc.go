@@ -4,10 +4,14 @@
 //
 //	srv := ssodatest.NewServer(ssodatest.Options{Templates: []alimtalk.Template{tpl}})
 //	defer srv.Close()
-//	c, _ := srv.NewClient()                      // ssoda.Client pointed at the fake
-//	res, _ := c.Send(ctx, msgs)
-//	srv.Requests(srv.Paths().SendAlimTalk)       // how many requests arrived
-//	srv.Sent()                                   // what went out
+//	c, err := srv.NewClient() // a ssoda.Client pointed at the fake, with its templates
+//	res, err := c.Send(ctx, []alimtalk.Message{{To: "010-1234-5678", TemplateCode: tpl.Code,
+//		Variables: map[string]string{"name": "홍길동"}}})
+//	srv.Requests(ssodatest.CallSend) // how many send requests arrived
+//	srv.Sent()                       // what went out
+//
+// (the package's Example runs exactly this). NewClient and ClientOptions give the client the
+// server's templates, so Variables render without WithTemplates.
 //
 // What it enforces:
 //
@@ -33,10 +37,11 @@
 //   - Sender profiles: RequestToken "texts" Options.ProfileToken, Create checks it and issues
 //     a new sender key.
 //
-// Faults (InjectFault) reproduce what makes sends ambiguous: latency (the request is
-// processed, the answer held), a 5xx (processed or not), a dropped connection after reading
-// the request (processed: the message is recorded as sent, as a real server that did the work
-// and crashed would), a dropped connection without processing, a 429, and an HTML page.
+// Faults (InjectFault) reproduce what makes sends ambiguous, with the Fault shape every kshop
+// fake shares: a delay (the request is carried out, the answer held), a 5xx, a 429, an HTML
+// page, an empty or truncated body, and a dropped connection — each after carrying the request
+// out (CarryOut: the message is recorded as sent, as a real server that did the work and
+// crashed would) or not. Fault.Call names the call (CallSend, CallTemplatesAdd, …) or a path.
 //
 // Answers use Ssoda's envelope ({"code": "200", "error": "", "content": {…}}) and, where Ssoda
 // never published a format, the shapes the ssoda package decodes first; the result codes

@@ -11,13 +11,34 @@ import (
 	"github.com/kshop-dev/kshop/ssoda/ssodatest"
 )
 
+// Example is the package documentation's example, exactly as written there.
+func Example() {
+	ctx := context.Background()
+	tpl := alimtalk.Template{Code: "WELCOME_01", Name: "가입 환영", CategoryCode: "001001",
+		Content: "#{name}님, 가입을 환영합니다."}
+
+	srv := ssodatest.NewServer(ssodatest.Options{Templates: []alimtalk.Template{tpl}})
+	defer srv.Close()
+	c, err := srv.NewClient() // a ssoda.Client pointed at the fake, with its templates
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := c.Send(ctx, []alimtalk.Message{{To: "010-1234-5678", TemplateCode: tpl.Code,
+		Variables: map[string]string{"name": "홍길동"}}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res[0].Status, srv.Requests(ssodatest.CallSend), srv.Sent()[0].Text)
+	// Output: accepted 1 홍길동님, 가입을 환영합니다.
+}
+
 func ExampleNewServer() {
 	tpl := alimtalk.Template{Code: "WELCOME_01", Name: "가입 환영", CategoryCode: "001001",
 		Content: "#{name}님, 가입을 환영합니다."}
 	srv := ssodatest.NewServer(ssodatest.Options{Templates: []alimtalk.Template{tpl}}) // approved
 	defer srv.Close()
 
-	c, err := srv.NewClient(ssoda.WithTemplates(alimtalk.NewTemplateSet(tpl)))
+	c, err := srv.NewClient() // the server's templates come with the client
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -46,12 +67,12 @@ func ExampleServer_InjectFault() {
 		log.Fatal(err)
 	}
 	// The server takes the message, then drops the connection before answering.
-	srv.InjectFault(ssodatest.Fault{Path: srv.Paths().SendAlimTalk, Kind: ssodatest.FaultDropAfterRead})
+	srv.InjectFault(ssodatest.Fault{Call: ssodatest.CallSend, Kind: ssodatest.FaultDrop, CarryOut: true})
 	res, _ := c.Send(context.Background(), []alimtalk.Message{
 		{To: "010-1234-5678", TemplateCode: "WELCOME_01", Text: "홍길동님, 가입을 환영합니다."},
 	})
 	fmt.Println(res[0].Status, errors.Is(res[0].Err, ssoda.ErrOutcomeUnknown))
-	fmt.Println("requests:", srv.Requests(srv.Paths().SendAlimTalk), "sent:", len(srv.Sent()))
+	fmt.Println("requests:", srv.Requests(ssodatest.CallSend), "sent:", len(srv.Sent()))
 	// Output:
 	// unknown true
 	// requests: 1 sent: 1

@@ -26,10 +26,12 @@ func FuzzServe(f *testing.F) {
 	for i, s := range seeds {
 		f.Add([]byte(s), uint8(i))
 	}
+	// One server for every input (a new one per input would make the target slow); its state
+	// grows, which is what a long-lived fake meets too.
+	s := NewServer(Options{Templates: []alimtalk.Template{{Code: "WELCOME_01", Name: "n", CategoryCode: "001001",
+		Content: "#{name}님, 가입을 환영합니다."}}, Now: func() time.Time { return time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC) }})
+	f.Cleanup(s.Close)
 	f.Fuzz(func(t *testing.T, body []byte, route uint8) {
-		s := NewServer(Options{Templates: []alimtalk.Template{{Code: "WELCOME_01", Name: "n", CategoryCode: "001001",
-			Content: "#{name}님, 가입을 환영합니다."}}, Now: func() time.Time { return time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC) }})
-		defer s.Close()
 		paths := make([]string, 0, len(s.routes))
 		for p := range s.routes {
 			paths = append(paths, p)
@@ -44,6 +46,15 @@ func FuzzServe(f *testing.F) {
 		s.serveHTTP(rec, req)
 		if !json.Valid(rec.Body.Bytes()) {
 			t.Fatalf("%s answered invalid JSON: %q", path, rec.Body.String())
+		}
+		var env map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &env); err != nil {
+			t.Fatalf("%s answered no envelope: %v", path, err)
+		}
+		if code, _ := env["code"].(string); code == "" {
+			t.Fatalf("%s answered without a code: %q", path, rec.Body.String())
+		} else if (code == "200") != (rec.Code == http.StatusOK && env["error"] == "") {
+			t.Fatalf("%s: code %s with HTTP %d and error %v", path, code, rec.Code, env["error"])
 		}
 	})
 }

@@ -91,8 +91,9 @@ type Server struct {
 	pending       []*Message // reservations not yet due
 	byID          map[string]*Message
 	seq           int
-	faults        fakefault.Queue[Fault]
-	requests      map[string]int
+	faults        fakefault.Faults
+	calls         map[string]string // path → call name
+	requests      map[string]int    // by path
 	tokens        map[string]string // yellowId|phone → token texted
 	routes        map[string]handler
 }
@@ -125,6 +126,7 @@ func NewServer(opts Options) *Server {
 		s.addTemplate(s.senderKeys[0], t)
 	}
 	s.routes = s.routeTable()
+	s.calls = s.callTable()
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	return s
 }
@@ -170,8 +172,10 @@ func (s *Server) Credentials() ssoda.Credentials {
 }
 
 // ClientOptions returns the options that point a client at the server: its URL and HTTP
-// client, its paths, its clock, and retries without waiting (tests should not sleep). extra
-// options come last and win.
+// client, its paths, its clock, retries without waiting (tests should not sleep), and the
+// server's templates (WithTemplates with TemplateSource), so messages with Variables render as
+// they would with Templates.Load against Ssoda. extra options come last and win (e.g.
+// ssoda.WithTemplateRefresh to exercise the client's own TemplateCache).
 func (s *Server) ClientOptions(extra ...ssoda.Option) []ssoda.Option {
 	opts := []ssoda.Option{
 		ssoda.WithBaseURL(s.URL()),
@@ -180,8 +184,25 @@ func (s *Server) ClientOptions(extra ...ssoda.Option) []ssoda.Option {
 		ssoda.WithFieldNames(s.fields),
 		ssoda.WithClock(s.opts.Now),
 		ssoda.WithRetry(3, 0),
+		ssoda.WithTemplates(s.TemplateSource()),
 	}
 	return append(opts, extra...)
+}
+
+// TemplateSource returns the server's templates of the default sender key as an
+// alimtalk.TemplateSource that reads the server's current state (a template approved later is
+// seen at once, in its lifecycle state), without any request.
+func (s *Server) TemplateSource() alimtalk.TemplateSource { return liveTemplates{s} }
+
+type liveTemplates struct{ s *Server }
+
+// Template returns a copy of the template with code under the default sender key.
+func (l liveTemplates) Template(code string) (*alimtalk.Template, bool) {
+	t, ok := l.s.Template(code)
+	if !ok {
+		return nil, false
+	}
+	return &t, true
 }
 
 // NewClient returns a client for the server with Credentials and ClientOptions(extra...).
@@ -195,15 +216,24 @@ func (s *Server) Close() {
 	s.srv.Close()
 }
 
-// Requests returns how many requests arrived for path (counted once the body was read, faults
-// included).
-func (s *Server) Requests(path string) int {
+// Requests returns how many requests arrived for call, a call name (CallSend, …) or a path
+// (counted once the body was read, faults included).
+func (s *Server) Requests(call string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.requests[path]
+	if n, ok := s.requests[call]; ok {
+		return n
+	}
+	n := 0
+	for path, name := range s.calls {
+		if name == call {
+			n += s.requests[path]
+		}
+	}
+	return n
 }
 
-// TotalRequests returns how many requests arrived on every path.
+// TotalRequests returns how many requests arrived, on every path.
 func (s *Server) TotalRequests() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -246,26 +276,22 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
 	s.mu.Lock()
 	s.requests[path]++
-	fault := s.takeFault(path)
 	s.mu.Unlock()
+	fault := s.takeFault(path)
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, failure("400", "요청 본문을 읽을 수 없습니다."))
 		return
 	}
-	if fault != nil && !fault.processes() {
-		s.applyFault(w, r, fault)
+	if fault != nil && !fault.CarriesOut() {
+		fakefault.Hold(r, fault.Delay, s.closing)
+		s.failAnswer(w, fault, nil)
 		return
 	}
 	status, payload := s.process(r, path, raw)
 	if fault != nil {
-		switch fault.Kind {
-		case FaultLatency:
-			s.hold(r, fault.Delay)
-		case FaultDropAfterRead:
-			drop(w)
-			return
-		case FaultStatus:
-			writeJSON(w, fault.Status, failure(itoa(fault.Status), "일시적인 서버 오류입니다."))
+		fakefault.Hold(r, fault.Delay, s.closing)
+		if fault.Kind != FaultDelay {
+			s.failAnswer(w, fault, payload)
 			return
 		}
 	}
@@ -353,11 +379,33 @@ func failure(code, msg string) map[string]any {
 }
 
 func writeJSON(w http.ResponseWriter, status int, payload map[string]any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(payload)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(encode(payload))
+}
+
+// callTable names the call each path serves (see the Call constants).
+func (s *Server) callTable() map[string]string {
+	p := s.paths
+	return map[string]string{
+		p.SendAlimTalk:                CallSend,
+		p.SendFriendTalk:              CallSendFriendTalk,
+		p.AlimTalkSentList:            CallHistoryAlimTalk,
+		p.FriendTalkSentList:          CallHistoryFriendTalk,
+		p.AlimTalkReservedList:        CallReservationsAlimTalk,
+		p.FriendTalkReservedList:      CallReservationsFriend,
+		p.CancelAlimTalkReservation:   CallReservationsCancel,
+		p.CancelFriendTalkReservation: CallReservationsCancel,
+		p.TemplateAdd:                 CallTemplatesAdd,
+		p.TemplateRequest:             CallTemplatesReview,
+		p.TemplateList:                CallTemplatesList,
+		p.TemplateDetail:              CallTemplatesDetail,
+		p.TemplateCodeCheck:           CallTemplatesCheckCode,
+		p.TemplateCategories:          CallTemplatesCategories,
+		p.ProfileToken:                CallProfilesRequestToken,
+		p.ProfileCategories:           CallProfilesCategories,
+		p.ProfileCreate:               CallProfilesCreate,
+		p.RemainingPoints:             CallAccountPoints,
+		p.SenderNumbers:               CallAccountSenderNumbers,
+	}
 }

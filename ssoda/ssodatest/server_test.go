@@ -137,7 +137,7 @@ func TestDropAfterReadRecordsTheMessage(t *testing.T) {
 	srv := ssodatest.NewServer(ssodatest.Options{Templates: []alimtalk.Template{welcome}})
 	defer srv.Close()
 	path := srv.Paths().SendAlimTalk
-	srv.InjectFault(ssodatest.Fault{Path: path, Kind: ssodatest.FaultDropAfterRead})
+	srv.InjectFault(ssodatest.Fault{Call: path, Kind: ssodatest.FaultDrop, CarryOut: true})
 	raw, _ := json.Marshal(sendBody("01012345678", "홍길동님, 가입을 환영합니다."))
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL()+path, bytes.NewReader(raw))
 	require.NoError(t, err)
@@ -158,7 +158,7 @@ func TestFaultsOnOtherPathsAndClear(t *testing.T) {
 	t.Parallel()
 	srv := ssodatest.NewServer(ssodatest.Options{})
 	defer srv.Close()
-	srv.InjectFault(ssodatest.Fault{Path: srv.Paths().SenderNumbers, Kind: ssodatest.FaultStatus, Status: 502, Times: 2})
+	srv.InjectFault(ssodatest.Fault{Call: srv.Paths().SenderNumbers, Kind: ssodatest.FaultStatus, Status: 502, Times: 2})
 	_, env := post(t, srv, srv.Paths().RemainingPoints, ssodatest.DefaultAPIKey, map[string]any{"token_key": ssodatest.DefaultTokenKey})
 	assert.Equal(t, "200", env["code"], "another path is not affected")
 	status, _ := post(t, srv, srv.Paths().SenderNumbers, ssodatest.DefaultAPIKey, map[string]any{"token_key": ssodatest.DefaultTokenKey})
@@ -171,7 +171,7 @@ func TestFaultsOnOtherPathsAndClear(t *testing.T) {
 func TestLatencyEndsWhenTheServerCloses(t *testing.T) {
 	t.Parallel()
 	srv := ssodatest.NewServer(ssodatest.Options{})
-	srv.InjectFault(ssodatest.Fault{Kind: ssodatest.FaultLatency, Delay: time.Hour})
+	srv.InjectFault(ssodatest.Fault{Kind: ssodatest.FaultDelay, Delay: time.Hour})
 	done := make(chan error, 1)
 	go func() {
 		raw, _ := json.Marshal(map[string]any{"token_key": ssodatest.DefaultTokenKey})
@@ -211,4 +211,58 @@ func TestConcurrentSendsAreSafe(t *testing.T) {
 	}
 	assert.Len(t, ids, 40)
 	assert.InDelta(t, ssodatest.DefaultPoints-40*8, srv.Points(), 0.001)
+}
+
+// rawPost posts a send and returns the status, the body read and the read error.
+func rawPost(t *testing.T, srv *ssodatest.Server, path string) (int, []byte, error) {
+	t.Helper()
+	raw, _ := json.Marshal(sendBody("01012345678", "홍길동님, 가입을 환영합니다."))
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL()+path, bytes.NewReader(raw))
+	require.NoError(t, err)
+	req.Header.Set("x-api-key", ssodatest.DefaultAPIKey)
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, body, err
+}
+
+// TestEveryFaultKindByCallName injects each shared fault kind by call name and checks the
+// answer and whether the message was carried out.
+func TestEveryFaultKindByCallName(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		fault    ssodatest.Fault
+		status   int
+		readErr  bool
+		recorded int
+		check    func(t *testing.T, body []byte)
+	}{
+		{ssodatest.Fault{Kind: ssodatest.FaultStatus, Status: 503}, 503, false, 0, nil},
+		{ssodatest.Fault{Kind: ssodatest.FaultStatus, CarryOut: true}, 500, false, 1, nil},
+		{ssodatest.Fault{Kind: ssodatest.FaultTooManyRequests, CarryOut: true}, 429, false, 0, nil},
+		{ssodatest.Fault{Kind: ssodatest.FaultHTMLPage}, 200, false, 0, func(t *testing.T, b []byte) { assert.Contains(t, string(b), "<html>") }},
+		{ssodatest.Fault{Kind: ssodatest.FaultEmptyBody, CarryOut: true}, 200, false, 1, func(t *testing.T, b []byte) { assert.Empty(t, b) }},
+		{ssodatest.Fault{Kind: ssodatest.FaultTruncated, CarryOut: true}, 200, true, 1, nil},
+		{ssodatest.Fault{Kind: ssodatest.FaultDelay, Delay: time.Millisecond}, 200, false, 1, nil},
+	}
+	for _, tc := range cases {
+		srv := ssodatest.NewServer(ssodatest.Options{Templates: []alimtalk.Template{welcome}})
+		f := tc.fault
+		f.Call = ssodatest.CallSend
+		srv.InjectFault(f)
+		status, body, err := rawPost(t, srv, srv.Paths().SendAlimTalk)
+		assert.Equal(t, tc.status, status, "%v", tc.fault.Kind)
+		assert.Equal(t, tc.readErr, err != nil, "%v: %v", tc.fault.Kind, err)
+		assert.Len(t, srv.Messages(), tc.recorded, "%v", tc.fault.Kind)
+		if tc.check != nil {
+			tc.check(t, body)
+		}
+		assert.Equal(t, 1, srv.Requests(ssodatest.CallSend))
+		assert.Equal(t, 1, srv.Requests(srv.Paths().SendAlimTalk))
+		assert.Equal(t, 1, srv.TotalRequests())
+		srv.Close()
+	}
 }

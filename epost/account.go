@@ -3,6 +3,7 @@ package epost
 import (
 	"context"
 	"errors"
+	"net/http"
 )
 
 // GetCustNo finds the 10-digit customer number (custNo) of an 인터넷우체국 member ID.
@@ -10,21 +11,23 @@ import (
 // Endpoint api.GetCustNo.jparcel (COMAPI-R01-01), regData memberID; answer custNo. Confirmed by
 // the manual. A wrong security key shows up as ERR-511 "memberID 값이 없습니다".
 func (c *Client) GetCustNo(ctx context.Context, memberID string) (string, error) {
-	ch := checker{call: callGetCustNo.name, rule: c.s.lengthRule}
-	ch.text("memberID", memberID, 15, true)
-	if err := ch.result(); err != nil {
+	op := callGetCustNo.op()
+	if err := c.begin(ctx, op); err != nil {
 		return "", err
 	}
-	var items fieldList
-	items.add("memberID", memberID)
-	root, err := c.contract(ctx, callGetCustNo, items, nil)
+	var p problems
+	v, _ := c.checkItem(&p, "memberID", "memberID", kindIdent, true, 0, 15, nil, memberID)
+	if err := p.err(op); err != nil {
+		return "", err
+	}
+	root, err := c.contract(ctx, callGetCustNo, fieldList{{"memberID", v}}, nil)
 	if err != nil {
 		return "", err
 	}
 	custNo := root.value("custNo")
-	if custNo == "" {
-		return "", &ResponseError{Service: ServiceContract, Call: callGetCustNo.name, StatusCode: 200,
-			Problem: ProblemMissingElement, Detail: "custNo"}
+	if !isDigits(custNo) || len(custNo) > 10 {
+		return "", newResponseError(ServiceContract, callGetCustNo.name, http.StatusOK, ProblemMissingElement,
+			"custNo of up to 10 digits", c.errBody(root.raw), false)
 	}
 	return custNo, nil
 }
@@ -57,21 +60,17 @@ type Contract struct {
 // Endpoint api.GetApprNo.jparcel (COMAPI-R01-02), regData custNo, statusCd, expiredYn; answer a
 // list of contractInfo. Confirmed by the manual (element names; the list's wrapper is not).
 func (c *Client) GetApprNo(ctx context.Context, req GetApprNoRequest) ([]Contract, error) {
-	custNo, err := c.custNo(callGetApprNo.name)
-	if err != nil {
+	op := callGetApprNo.op()
+	if err := c.begin(ctx, op); err != nil {
 		return nil, err
 	}
-	ch := checker{call: callGetApprNo.name, rule: c.s.lengthRule}
-	ch.oneOf("statusCd", string(req.Status), false, "1", "4", "A")
-	ch.oneOf("expiredYn", string(req.Expired), false, "Y", "N", "A")
-	if err := ch.result(); err != nil {
+	var p problems
+	items := fieldList{{"custNo", c.custNoItem(&p)}}
+	more, _ := apprNoSpec.build(c, &req, &p)
+	if err := p.err(op); err != nil {
 		return nil, err
 	}
-	var items fieldList
-	items.add("custNo", custNo)
-	items.opt("statusCd", string(req.Status))
-	items.opt("expiredYn", string(req.Expired))
-	root, err := c.contract(ctx, callGetApprNo, items, nil)
+	root, err := c.contract(ctx, callGetApprNo, append(items, more...), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -84,6 +83,13 @@ func (c *Client) GetApprNo(ctx context.Context, req GetApprNoRequest) ([]Contrac
 		})
 	}
 	return out, nil
+}
+
+var apprNoSpec = spec[GetApprNoRequest]{
+	items: []item[GetApprNoRequest]{
+		{field: "Status", key: "statusCd", kind: kindEnum, enum: contractStatusFilters, get: func(r *GetApprNoRequest) string { return string(r.Status) }},
+		{field: "Expired", key: "expiredYn", kind: kindEnum, enum: expiryFilters, get: func(r *GetApprNoRequest) string { return string(r.Expired) }},
+	},
 }
 
 // StoppedZipRange is one stoppedZipCdInfo entry: a postal-code range where Korea Post does
@@ -119,17 +125,22 @@ func (r StoppedZipRange) ActiveOn(day string) bool {
 // Endpoint api.GetStoppedZipCd.jparcel (COMAPI-R02-01), not encrypted: key and zipCd in the
 // clear; answer a list of stoppedZipCdInfo. Confirmed by the manual.
 func (c *Client) GetStoppedZipCd(ctx context.Context, zipCd string) ([]StoppedZipRange, error) {
-	ch := checker{call: callGetStoppedZipCd.name, rule: c.s.lengthRule}
-	ch.zip("zipCd", zipCd, false)
-	if err := ch.result(); err != nil {
+	op := callGetStoppedZipCd.op()
+	if err := c.begin(ctx, op); err != nil {
 		return nil, err
 	}
+	var p problems
 	var items fieldList
-	items.opt("zipCd", zipCd)
+	if v, ok := c.checkItem(&p, "zipCd", "zipCd", kindDigits, false, 5, 5, nil, zipCd); ok && v != "" {
+		items.add("zipCd", v)
+	}
+	if err := p.err(op); err != nil {
+		return nil, err
+	}
 	root, err := c.contract(ctx, callGetStoppedZipCd, items, nil)
 	if err != nil {
 		var apiErr *APIError
-		if errors.As(err, &apiErr) && apiErr.ErrorCode == "ERR-125" {
+		if errors.As(err, &apiErr) && apiErr.VendorCode == "ERR-125" {
 			return []StoppedZipRange{}, nil
 		}
 		return nil, err

@@ -14,7 +14,8 @@ func benchPlaintext(tb testing.TB) string {
 		tb.Fatal(err)
 	}
 	inq := "1588-1234"
-	items, _, err := c.orderItems(InsertOrderRequest{
+	req := InsertOrderRequest{
+		CustNo: "0001234567", ApprNo: "1018680001",
 		PayType: PayPrepaid, ReqType: ReqNormal, OfficeSer: "01", Weight: 2, Volume: 60, MicroYn: No,
 		PackngMtrCd: PackagingPaperBox, OrderNo: "20240501-000123-01", InsuYn: Yes, InsuAmt: 300000,
 		OrdCompNm: "케이샵 공식몰", InqTelCn: &inq, OrdNm: "김주문", OrdMob: "010-9876-5432", RecNm: "홍길동", RecZip: "58323",
@@ -22,15 +23,13 @@ func benchPlaintext(tb testing.TB) string {
 		RecMob: "010-1234-5678", ContCd: ContentClothing, GoodsNm: "긴소매 셔츠 외 2건 (네이비/XL, 화이트/L)",
 		GoodsSize: "XL", GoodsColor: "네이비", Qty: 3,
 		DelivMsg: "부재 시 경비실에 맡겨주세요", SmsOrdCd: SMSSenderOffice, PrintYn: Yes,
-	})
-	if err != nil {
+	}
+	var p problems
+	items, _ := orderSpec.build(c, &req, &p)
+	if err := p.err("bench"); err != nil {
 		tb.Fatal(err)
 	}
-	plain, err := items.plaintext("InsertOrder", false)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return plain
+	return items.plaintext()
 }
 
 func TestBenchPlaintextIsRealistic(t *testing.T) {

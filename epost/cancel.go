@@ -2,7 +2,10 @@ package epost
 
 import (
 	"context"
+	"net/http"
 	"time"
+
+	"github.com/kshop-dev/kshop"
 )
 
 // GetResCancelCmdRequest cancels one booking. ReqNo, ResNo and RegiNo come from the Booking or
@@ -51,35 +54,18 @@ type CancelResult struct {
 // in any letter case because working callers read canceledyn, cancelregino, notcancelReason,
 // reqno and resno.
 func (c *Client) GetResCancelCmd(ctx context.Context, req GetResCancelCmdRequest) (*CancelResult, error) {
-	call := callGetResCancelCmd.name
-	custNo, err := c.custNo(call)
-	if err != nil {
+	op := callGetResCancelCmd.op()
+	if err := c.begin(ctx, op); err != nil {
 		return nil, err
 	}
-	apprNo := firstNonEmpty(req.ApprNo, c.creds.ApprovalNo)
-	if req.RegiNo == TestWaybill {
-		return nil, &ValidationError{Call: call, Field: "regiNo", Reason: "test orders cannot be cancelled (nothing was booked)", Err: ErrTestWaybill}
-	}
-	ch := checker{call: call, rule: c.s.lengthRule}
-	ch.digits("apprNo", apprNo, 1, 10, true)
-	ch.oneOf("reqType", string(req.ReqType), true, "1", "2")
-	ch.digits("reqNo", req.ReqNo, 18, 18, true)
-	ch.digits("resNo", req.ResNo, 16, 16, true)
-	ch.digits("regiNo", req.RegiNo, 13, 13, true)
-	ch.date("reqYmd", req.ReqYmd, false)
-	if err := ch.result(); err != nil {
+	req.ApprNo = firstNonEmpty(req.ApprNo, c.creds.ApprovalNo)
+	var p problems
+	items := fieldList{{"custNo", c.custNoItem(&p)}}
+	more, _ := cancelSpec.build(c, &req, &p)
+	if err := p.err(op); err != nil {
 		return nil, err
 	}
-	var items fieldList
-	items.add("custNo", custNo)
-	items.add("apprNo", apprNo)
-	items.add("reqType", string(req.ReqType))
-	items.add("reqNo", req.ReqNo)
-	items.add("resNo", req.ResNo)
-	items.add("regiNo", req.RegiNo)
-	items.opt("reqYmd", req.ReqYmd)
-	items.add("delYn", string(YesNoOf(req.Delete)))
-	root, err := c.contract(ctx, callGetResCancelCmd, items, nil)
+	root, err := c.contract(ctx, callGetResCancelCmd, append(items, more...), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -88,12 +74,40 @@ func (c *Client) GetResCancelCmd(ctx context.Context, req GetResCancelCmdRequest
 		CancelDate: parseCompact(root.value("cancelDate")), Outcome: CancelOutcome(root.value("canceledYn")),
 		RegiNo: root.value("regiNo"), NotCancelReason: root.value("notCancelReason"), Raw: root.leaves(),
 	}
+	if outcomes := root.findAll("canceledYn"); len(outcomes) > 1 {
+		return nil, newResponseError(ServiceContract, callGetResCancelCmd.name, http.StatusOK, ProblemUnexpectedValue,
+			"more than one canceledYn", c.errBody(root.raw), true)
+	}
 	switch res.Outcome {
 	case CancelDone, CancelDeleted:
 		return res, nil
 	case CancelRefused:
 		return nil, &CancelRefusedError{Result: res}
 	}
-	return nil, &ResponseError{Service: ServiceContract, Call: call, StatusCode: 200, Problem: ProblemMissingElement,
-		Detail: "canceledYn is missing or not Y/N/D", outcomeUnknown: true}
+	return nil, newResponseError(ServiceContract, callGetResCancelCmd.name, http.StatusOK, ProblemMissingElement,
+		"canceledYn is missing or not Y/N/D", c.errBody(root.raw), true)
+}
+
+// cancelSpec is GetResCancelCmd's item table (custNo comes first, from the credentials).
+var cancelSpec = spec[GetResCancelCmdRequest]{
+	items: []item[GetResCancelCmdRequest]{
+		{field: "ApprNo", key: "apprNo", kind: kindDigits, required: true, min: 1, max: 10, get: func(r *GetResCancelCmdRequest) string { return r.ApprNo }},
+		{field: "ReqType", key: "reqType", kind: kindEnum, required: true, enum: reqTypes, get: func(r *GetResCancelCmdRequest) string { return string(r.ReqType) }},
+		{field: "ReqNo", key: "reqNo", kind: kindDigits, required: true, min: 18, max: 18, get: func(r *GetResCancelCmdRequest) string { return r.ReqNo }},
+		{field: "ResNo", key: "resNo", kind: kindDigits, required: true, min: 16, max: 16, get: func(r *GetResCancelCmdRequest) string { return r.ResNo }},
+		{field: "RegiNo", key: "regiNo", kind: kindDigits, required: true, min: 13, max: 13, get: func(r *GetResCancelCmdRequest) string { return r.RegiNo }},
+		{field: "ReqYmd", key: "reqYmd", kind: kindDate, get: func(r *GetResCancelCmdRequest) string { return r.ReqYmd }},
+		{field: "Delete", key: "delYn", kind: kindEnum, enum: yesNos, get: func(r *GetResCancelCmdRequest) string { return string(YesNoOf(r.Delete)) }},
+	},
+	cross: func(r *GetResCancelCmdRequest, p *problems) {
+		if r.RegiNo == TestWaybill {
+			// The RegiNo row reported it as not digits; say why instead.
+			for i, fe := range p.list {
+				if fe.Field == "RegiNo" {
+					p.list[i] = &kshop.FieldError{Field: "RegiNo", Key: "regiNo", Rule: kshop.RuleNotAllowed,
+						Detail: "test orders cannot be cancelled (nothing was booked)", Err: ErrTestWaybill}
+				}
+			}
+		}
+	},
 }

@@ -2,6 +2,7 @@ package epost
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -10,11 +11,17 @@ import (
 	"strings"
 	"sync/atomic"
 	"unicode"
+	"unicode/utf8"
 
+	"github.com/kshop-dev/kshop"
+	"github.com/kshop-dev/kshop/internal/secret"
 	"github.com/kshop-dev/kshop/internal/transport"
+	"github.com/kshop-dev/kshop/internal/wire"
 )
 
 // Credentials are what Korea Post's 오픈API신청결과 page shows, plus the contract's numbers.
+// Every way of printing them (fmt verbs including %#v, encoding/json, log/slog) shows the
+// numbers and only the length of each key.
 type Credentials struct {
 	// APIKey is the 인증키 (the key item), 30 characters. It expires after 30 days without
 	// calls.
@@ -34,60 +41,75 @@ type Credentials struct {
 // by mistake leak nothing.
 func (cr Credentials) String() string {
 	return fmt.Sprintf("epost.Credentials{APIKey: %s, SecurityKey: %s, CustomerNo: %q, ApprovalNo: %q}",
-		redactedKey(cr.APIKey), redactedKey(cr.SecurityKey), cr.CustomerNo, cr.ApprovalNo)
+		secret.Mask(cr.APIKey), secret.Mask(cr.SecurityKey), cr.CustomerNo, cr.ApprovalNo)
 }
 
 // GoString is String, for %#v.
 func (cr Credentials) GoString() string { return cr.String() }
 
+// Format prints String for every verb, so no verb can reach the keys through reflection.
+func (cr Credentials) Format(f fmt.State, verb rune) { secret.Format(f, verb, cr.String()) }
+
+// MarshalJSON writes the numbers and the masked keys.
+func (cr Credentials) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		APIKey      string `json:"api_key"`
+		SecurityKey string `json:"security_key"`
+		CustomerNo  string `json:"customer_no"`
+		ApprovalNo  string `json:"approval_no"`
+	}{secret.Mask(cr.APIKey), secret.Mask(cr.SecurityKey), cr.CustomerNo, cr.ApprovalNo})
+}
+
 // LogValue keeps the keys out of slog output.
 func (cr Credentials) LogValue() slog.Value {
 	return slog.GroupValue(
-		slog.String("api_key", redactedKey(cr.APIKey)), slog.String("security_key", redactedKey(cr.SecurityKey)),
+		slog.String("api_key", secret.Mask(cr.APIKey)), slog.String("security_key", secret.Mask(cr.SecurityKey)),
 		slog.String("customer_no", cr.CustomerNo), slog.String("approval_no", cr.ApprovalNo))
 }
 
-func redactedKey(k string) string {
-	if k == "" {
-		return `""`
-	}
-	return fmt.Sprintf("REDACTED(%d chars)", len(k))
+// Client calls Korea Post's contract-parcel OpenAPI and its two delivery-trace services. It is
+// safe for concurrent use. NewClient makes no network call. Printing a Client, with any verb,
+// as JSON or through slog, never shows a key.
+type Client struct {
+	// Everything that holds a key sits behind a pointer, so even fmt's reflection over a
+	// dereferenced Client (%v of *c) prints addresses, never keys.
+	creds    *Credentials
+	s        *settings
+	tr       *transport.Client
+	codec    *regDataCodec  // nil when the client only tracks
+	orderSeq *atomic.Uint64 // behind a pointer so Client holds nothing that must not be copied
 }
 
-// Client calls Korea Post's contract-parcel OpenAPI and its two delivery-trace services. It is
-// safe for concurrent use. NewClient makes no network call.
-type Client struct {
-	creds    Credentials
-	s        settings
-	tr       *transport.Client
-	codec    *regDataCodec // nil when the client only tracks
-	orderSeq atomic.Uint64
-}
+const opNewClient = "epost.NewClient"
 
 // NewClient checks the credentials and options and builds a client. It needs APIKey and
 // SecurityKey for the contract API, or at least one tracking key (WithTraceServiceKey,
-// WithBizTraceKey) for a tracking-only client.
+// WithBizTraceKey) for a tracking-only client. Every problem is reported at once in a
+// *kshop.ValidationError.
 func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	s := defaultSettings()
+	var p problems
 	for _, o := range opts {
 		if o == nil {
 			continue
 		}
-		if err := o(&s); err != nil {
-			return nil, err
+		if fe := o(&s); fe != nil {
+			p.list = append(p.list, fe)
 		}
 	}
-	c := &Client{creds: creds, s: s}
-	if err := c.checkCredentials(); err != nil {
-		return nil, err
-	}
+	c := &Client{creds: &creds, s: &s, orderSeq: new(atomic.Uint64)}
+	c.checkCredentials(&p)
 	allow := append(append([]string(nil), httpOnlyHosts...), s.allowHTTP...)
 	for _, b := range [...]struct{ option, url string }{
 		{"WithBaseURL", s.baseURL}, {"WithPublicTraceBaseURL", s.publicTraceURL}, {"WithBizTraceBaseURL", s.bizTraceURL},
 	} {
 		if _, err := transport.CheckBaseURL(b.url, allow); err != nil {
-			return nil, &ValidationError{Field: b.option, Reason: "must be https (plain http only for the tracking hosts, loopback, or WithAllowHTTPHost)", Err: err}
+			p.add(&kshop.FieldError{Field: b.option, Rule: kshop.RuleNotAllowed,
+				Detail: "must be https (plain http only for the tracking hosts, loopback, or WithAllowHTTPHost)", Err: err})
 		}
+	}
+	if err := p.err(opNewClient); err != nil {
+		return nil, err
 	}
 	var secrets []string
 	for _, v := range []string{creds.APIKey, creds.SecurityKey, s.traceServiceKey, s.bizTraceKey} {
@@ -104,33 +126,62 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 }
 
 // String describes the client without its keys.
-func (c *Client) String() string {
-	return fmt.Sprintf("epost.Client{base: %s, credentials: %s}", c.s.baseURL, c.creds)
+func (c Client) String() string {
+	if c.creds == nil || c.s == nil {
+		return "epost.Client{}"
+	}
+	return fmt.Sprintf("epost.Client{base: %s, credentials: %s, traceServiceKey: %s, bizTraceKey: %s}",
+		c.s.baseURL, c.creds, secret.Mask(c.s.traceServiceKey), secret.Mask(c.s.bizTraceKey))
 }
 
-func (c *Client) checkCredentials() error {
-	cr := c.creds
+// GoString is String, for %#v. The printing methods have value receivers so that a
+// dereferenced client (%s of *c) is covered too: fmt would otherwise print its fields.
+func (c Client) GoString() string { return c.String() }
+
+// Format prints String for every verb, so no verb can reach the keys through reflection.
+func (c Client) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
+
+// MarshalJSON writes the base URL and the credentials with masked keys.
+func (c Client) MarshalJSON() ([]byte, error) {
+	if c.creds == nil || c.s == nil {
+		return []byte("null"), nil
+	}
+	return json.Marshal(struct {
+		BaseURL     string      `json:"base_url"`
+		Credentials Credentials `json:"credentials"`
+	}{c.s.baseURL, *c.creds})
+}
+
+// LogValue keeps the keys out of slog output.
+func (c Client) LogValue() slog.Value {
+	if c.creds == nil || c.s == nil {
+		return slog.StringValue("epost.Client{}")
+	}
+	return slog.GroupValue(slog.String("base_url", c.s.baseURL), slog.Any("credentials", *c.creds))
+}
+
+func (c *Client) checkCredentials(p *problems) {
+	cr := *c.creds
 	if cr.APIKey == "" && cr.SecurityKey == "" {
 		if c.s.traceServiceKey == "" && c.s.bizTraceKey == "" {
-			return invalid("", "Credentials", "need APIKey and SecurityKey, or a tracking key (WithTraceServiceKey, WithBizTraceKey)")
+			p.add(&kshop.FieldError{Field: "Credentials", Rule: kshop.RuleRequired,
+				Detail: "need APIKey and SecurityKey, or a tracking key (WithTraceServiceKey, WithBizTraceKey)"})
 		}
 	} else {
 		if cr.APIKey == "" {
-			return invalid("", "APIKey", "required together with SecurityKey")
+			p.add(&kshop.FieldError{Field: "Credentials.APIKey", Key: "key", Rule: kshop.RuleRequired, Detail: "required together with SecurityKey"})
 		}
-		if strings.IndexFunc(cr.APIKey, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
-			return invalid("", "APIKey", "must not contain spaces or control characters")
+		if strings.IndexFunc(cr.APIKey, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 || !utf8.ValidString(cr.APIKey) {
+			p.add(&kshop.FieldError{Field: "Credentials.APIKey", Key: "key", Rule: kshop.RuleFormat, Detail: "must not contain spaces or control characters"})
 		}
-		codec, err := newRegDataCodec(cr.SecurityKey)
-		if err != nil {
-			return err
+		codec, fe := newRegDataCodec(cr.SecurityKey)
+		if fe != nil {
+			p.add(fe)
 		}
 		c.codec = codec
 	}
-	ch := checker{call: ""}
-	ch.digits("CustomerNo", cr.CustomerNo, 1, 10, false)
-	ch.digits("ApprovalNo", cr.ApprovalNo, 1, 10, false)
-	return ch.result()
+	checkDigits(p, "Credentials.CustomerNo", "custNo", cr.CustomerNo, 1, 10, false)
+	checkDigits(p, "Credentials.ApprovalNo", "apprNo", cr.ApprovalNo, 1, 10, false)
 }
 
 // Service names the Korea Post service an error came from.
@@ -145,7 +196,7 @@ const (
 
 // apiCall describes one contract API message.
 type apiCall struct {
-	name      string // message name without "api." and ".jparcel"
+	name      string // message name without "api." and ".jparcel"; also the method's name
 	class     transport.Class
 	encrypted bool
 }
@@ -164,46 +215,41 @@ var (
 
 func (a apiCall) path() string { return "/api." + a.name + ".jparcel" }
 
-// needContract returns an error when the client was built for tracking only.
-func (c *Client) needContract(call string) error {
+// op is the package-qualified name validation errors carry: "epost.InsertOrder".
+func (a apiCall) op() string { return "epost." + a.name }
+
+// begin is what every contract call does first: refuse a nil context and a tracking-only
+// client, both as a *kshop.ValidationError naming the call.
+func (c *Client) begin(ctx context.Context, op string) error {
+	if err := wire.CheckContext(ctx, op); err != nil {
+		return err
+	}
 	if c.codec == nil || c.creds.APIKey == "" {
-		return invalid(call, "Credentials", "APIKey and SecurityKey are required for contract API calls")
+		return kshop.NewValidationError(op, []*kshop.FieldError{{Field: "Credentials", Rule: kshop.RuleRequired,
+			Detail: "APIKey and SecurityKey are required for contract API calls"}})
 	}
 	return nil
 }
 
-func (c *Client) custNo(call string) (string, error) {
-	if err := c.needContract(call); err != nil {
-		return "", err
-	}
+// custNoItem checks Credentials.CustomerNo for the calls that send it without a request field.
+func (c *Client) custNoItem(p *problems) string {
 	if c.creds.CustomerNo == "" {
-		return "", invalid(call, "custNo", "Credentials.CustomerNo is required (GetCustNo finds it)")
+		p.add(&kshop.FieldError{Field: "Credentials.CustomerNo", Key: "custNo", Rule: kshop.RuleRequired, Detail: "GetCustNo finds it"})
 	}
-	return c.creds.CustomerNo, nil
+	return c.creds.CustomerNo
 }
 
 // contract sends one contract API call: key (and option) in the clear, the items encrypted as
-// regData (or in the clear for GetStoppedZipCd), as a form POST by default. It returns the
-// answer's XML tree, or an error: *ValidationError before I/O, *APIError, *ResponseError or a
-// transport error after.
+// regData (or in the clear for GetStoppedZipCd), as a form POST by default. The items were
+// validated by the caller. It returns the answer's XML tree, or an error: *kshop.ValidationError
+// before I/O (regData too long), *APIError, *ResponseError or a transport error after.
 func (c *Client) contract(ctx context.Context, call apiCall, items fieldList, extra url.Values) (*node, error) {
-	if err := c.needContract(call.name); err != nil {
-		return nil, err
-	}
 	params := url.Values{}
 	params.Set("key", c.creds.APIKey)
 	if call.encrypted {
-		plain, err := items.plaintext(call.name, c.s.sanitize)
-		if err != nil {
-			return nil, err
-		}
-		regData, err := c.codec.encrypt(plain)
-		if err != nil {
-			var ve *ValidationError
-			if errors.As(err, &ve) {
-				ve.Call = call.name
-			}
-			return nil, err
+		regData, fe := c.codec.encrypt(items.plaintext())
+		if fe != nil {
+			return nil, kshop.NewValidationError(call.op(), []*kshop.FieldError{fe})
 		}
 		params.Set("regData", regData)
 	} else {
@@ -234,58 +280,86 @@ func defaultHeaders() http.Header {
 	}
 }
 
-// answer turns the transport's result into an XML tree or one of the package's errors.
-func (c *Client) answer(svc Service, call string, class transport.Class, resp *transport.Response, err error) (*node, error) {
+// answer turns the transport's result into an XML tree or one of the package's errors. For a
+// non-idempotent call, any answer that arrived after the request was written and is not a
+// clear success or a clear refusal leaves the outcome unknown, whatever the context's state:
+// a 5xx, a truncated or oversized body, an unreadable body.
+func (c *Client) answer(svc Service, op string, class transport.Class, resp *transport.Response, err error) (*node, error) {
+	nonIdem := class == transport.NonIdempotent
 	if err != nil {
 		var terr *transport.Error
-		if errors.As(err, &terr) && terr.Status != 0 {
-			// An HTTP answer ended the call, e.g. a 5xx on InsertOrder: decode what it says,
-			// and keep the transport error (and with it ErrOutcomeUnknown) reachable.
-			apiErr := c.httpError(svc, call, class, terr.Status, terr.Body)
-			apiErr.outcomeUnknown = terr.OutcomeUnknown()
-			apiErr.cause = terr
-			return nil, apiErr
+		if !errors.As(err, &terr) || terr.Status == 0 {
+			return nil, fmt.Errorf("epost: %s: %w", op, err)
 		}
-		return nil, fmt.Errorf("epost: %s: %w", call, err)
+		unknown := terr.OutcomeUnknown() || nonIdem && isServerError(terr.Status)
+		switch {
+		case errors.Is(terr, transport.ErrResponseTooLarge):
+			re := newResponseError(svc, op, terr.Status, ProblemTooLarge, "", c.errBody(terr.Body), unknown || nonIdem)
+			return nil, re
+		case terr.Status != http.StatusTooManyRequests && !isServerError(terr.Status):
+			// A non-error status that still failed: the body broke off mid-answer.
+			return nil, newResponseError(svc, op, terr.Status, ProblemTruncated, "", c.errBody(terr.Body), unknown || nonIdem)
+		}
+		// An HTTP error answer ended the call, e.g. a 5xx on InsertOrder: decode what it
+		// says, and keep the transport error (and with it ErrOutcomeUnknown) reachable.
+		e := c.httpError(svc, op, terr.Status, terr.Body, unknown)
+		if ae, ok := e.(*APIError); ok {
+			ae.cause = terr
+		}
+		return nil, e
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, c.httpError(svc, call, class, resp.StatusCode, resp.Body)
+		return nil, c.httpError(svc, op, resp.StatusCode, resp.Body, nonIdem && isServerError(resp.StatusCode))
 	}
 	root, problem, detail := parseXML(resp.Body)
 	if problem != 0 {
-		return nil, &ResponseError{Service: svc, Call: call, StatusCode: resp.StatusCode, Problem: problem,
-			Detail: detail, Body: capBody(resp.Body), outcomeUnknown: class == transport.NonIdempotent}
+		return nil, newResponseError(svc, op, resp.StatusCode, problem, detail, c.errBody(resp.Body), nonIdem)
 	}
-	if apiErr := c.vendorError(svc, call, class, resp.StatusCode, root, resp.Body); apiErr != nil {
-		return nil, apiErr
+	if e := c.vendorError(svc, op, resp.StatusCode, root, resp.Body, nonIdem); e != nil {
+		return nil, e
 	}
+	root.raw = resp.Body
 	return root, nil
 }
 
-// httpError builds the APIError of a non-2xx answer, with the vendor's code when its body
-// carries one.
-func (c *Client) httpError(svc Service, call string, class transport.Class, status int, body []byte) *APIError {
+func isServerError(status int) bool { return status >= 500 && status != http.StatusNotImplemented }
+
+// httpError builds the error of a non-2xx answer: an *APIError with the vendor's code when its
+// body carries one, else with the HTTP status text.
+func (c *Client) httpError(svc Service, op string, status int, body []byte, unknown bool) error {
 	if root, problem, _ := parseXML(body); problem == 0 {
-		if apiErr := c.vendorError(svc, call, class, status, root, body); apiErr != nil {
-			return apiErr
+		if e := c.vendorError(svc, op, status, root, body, unknown); e != nil {
+			if ae, ok := e.(*APIError); ok {
+				ae.outcomeUnknown = ae.outcomeUnknown || unknown
+			}
+			return e
 		}
 	}
-	return &APIError{Service: svc, Call: call, StatusCode: status, Message: http.StatusText(status),
-		Body: capBody(body), idempotent: class == transport.Idempotent}
+	return &APIError{Op: op, HTTPStatus: status, Message: http.StatusText(status), Body: c.errBody(body),
+		Service: svc, outcomeUnknown: unknown}
 }
+
+// resultItems are elements only a successful answer of the contract API carries. An error
+// answer that holds one of them says two things at once.
+var resultItems = []string{"regiNo", "reqNo", "resNo", "canceledYn", "chkResult", "resInfo"}
 
 // vendorError recognises the error forms of the three services:
 //   - <error><error_code>ERR-xxx</error_code><message>…</message></error> (contract API, biz
 //     trace), also nested as <xsync><xsyncData><error_code>… (biz trace);
 //   - data.go.kr's <cmmMsgHeader> with successYN=N / a returnCode other than 00, or a
 //     gateway returnReasonCode (public trace).
-func (c *Client) vendorError(svc Service, call string, class transport.Class, status int, root *node, body []byte) *APIError {
+//
+// For a non-idempotent call, an error code next to a result (a waybill, a cancel outcome) is
+// not a refusal: the outcome is unknown.
+func (c *Client) vendorError(svc Service, op string, status int, root *node, body []byte, nonIdem bool) error {
 	var code, msg string
 	switch {
 	case root.has("error_code"):
-		ec := root.find("error_code")
-		code = ec.text
+		code = root.find("error_code").text
 		msg = root.value("message", "error_message", "errmsg")
+		if code == "" && msg == "" {
+			msg = "error"
+		}
 	case root.has("returnReasonCode"):
 		code = root.value("returnReasonCode")
 		msg = strings.TrimSpace(root.value("errMsg") + " " + root.value("returnAuthMsg"))
@@ -307,22 +381,50 @@ func (c *Client) vendorError(svc Service, call string, class transport.Class, st
 	if code == "" && msg == "" {
 		return nil
 	}
+	code = c.tr.Redactor().Text(truncateRunes(strings.TrimSpace(code), 40))
+	if svc == ServiceContract && nonIdem {
+		for _, item := range resultItems {
+			if root.has(item) {
+				re := newResponseError(svc, op, status, ProblemConflict, code+" next to "+item, c.errBody(body), true)
+				re.VendorCode = code
+				return re
+			}
+		}
+	}
 	msg = c.tr.Redactor().Text(truncateRunes(msg, 400))
 	parsed := ParseErrorCode(code)
 	return &APIError{
-		Service: svc, Call: call, StatusCode: status,
-		ErrorCode: strings.TrimSpace(code), Parsed: parsed, Message: msg,
-		Hint: hintFor(parsed, msg), Body: capBody(body),
-		idempotent: class == transport.Idempotent,
-		notFound:   isNotFound(svc, parsed.Raw, msg),
+		Op: op, HTTPStatus: status, VendorCode: code, Message: msg, Body: c.errBody(body),
+		Service: svc, Parsed: parsed, Hint: hintFor(parsed, msg),
+		notFound: isNotFound(svc, parsed.Raw, msg),
 	}
+}
+
+// errBody is an answer as errors keep it: redacted (keys, phone numbers) first, then capped at
+// 4 KiB on a character boundary.
+func (c *Client) errBody(body []byte) []byte {
+	if len(body) == 0 {
+		return nil
+	}
+	text := string(body)
+	if c.tr != nil {
+		text = c.tr.Redactor().Text(text)
+	}
+	if len(text) > maxErrorBody {
+		cut := maxErrorBody
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+		text = text[:cut]
+	}
+	return []byte(text)
 }
 
 // isNotFound tells the codes that mean "no such record".
 func isNotFound(svc Service, code, msg string) bool {
 	switch svc {
 	case ServiceContract:
-		return strings.EqualFold(code, "ERR-225") || strings.EqualFold(code, "ERR-125")
+		return strings.EqualFold(code, codeNotFound) || strings.EqualFold(code, "ERR-125")
 	case ServiceBizTrace:
 		return strings.EqualFold(code, "ERR-001")
 	case ServicePublicTrace:
@@ -332,6 +434,9 @@ func isNotFound(svc Service, code, msg string) bool {
 	}
 	return false
 }
+
+// codeNotFound is the contract API's documented "no such booking" (신청정보가 존재하지 않습니다).
+const codeNotFound = "ERR-225"
 
 func truncateRunes(s string, n int) string {
 	i := 0

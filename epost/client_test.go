@@ -32,11 +32,11 @@ func TestNewClientValidates(t *testing.T) {
 		field string
 	}{
 		{"nothing", epost.Credentials{}, nil, "Credentials"},
-		{"short security key", epost.Credentials{APIKey: "k", SecurityKey: "short"}, nil, "SecurityKey"},
-		{"security key without API key", epost.Credentials{SecurityKey: eposttest.DefaultSecurityKey}, nil, "APIKey"},
-		{"API key with space", epost.Credentials{APIKey: "a b", SecurityKey: eposttest.DefaultSecurityKey}, nil, "APIKey"},
-		{"customer number letters", epost.Credentials{APIKey: "k", SecurityKey: eposttest.DefaultSecurityKey, CustomerNo: "12ab"}, nil, "CustomerNo"},
-		{"approval number too long", epost.Credentials{APIKey: "k", SecurityKey: eposttest.DefaultSecurityKey, ApprovalNo: "12345678901"}, nil, "ApprovalNo"},
+		{"short security key", epost.Credentials{APIKey: "k", SecurityKey: "short"}, nil, "Credentials.SecurityKey"},
+		{"security key without API key", epost.Credentials{SecurityKey: eposttest.DefaultSecurityKey}, nil, "Credentials.APIKey"},
+		{"API key with space", epost.Credentials{APIKey: "a b", SecurityKey: eposttest.DefaultSecurityKey}, nil, "Credentials.APIKey"},
+		{"customer number letters", epost.Credentials{APIKey: "k", SecurityKey: eposttest.DefaultSecurityKey, CustomerNo: "12ab"}, nil, "Credentials.CustomerNo"},
+		{"approval number too long", epost.Credentials{APIKey: "k", SecurityKey: eposttest.DefaultSecurityKey, ApprovalNo: "12345678901"}, nil, "Credentials.ApprovalNo"},
 		{"plain http contract", good, []epost.Option{epost.WithBaseURL("http://ship.epost.go.kr")}, "WithBaseURL"},
 		{"plain http other trace host", good, []epost.Option{epost.WithPublicTraceBaseURL("http://proxy.example.com")}, "WithPublicTraceBaseURL"},
 		{"relative URL", good, []epost.Option{epost.WithBaseURL("/api")}, "WithBaseURL"},
@@ -49,10 +49,12 @@ func TestNewClientValidates(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			_, err := epost.NewClient(tc.creds, tc.opts...)
-			var ve *epost.ValidationError
+			var ve *kshop.ValidationError
 			require.ErrorAs(t, err, &ve)
-			assert.Equal(t, tc.field, ve.Field)
+			assert.Equal(t, "epost.NewClient", ve.Op)
+			assert.NotNil(t, ve.Field(tc.field), "%v", err)
 			assert.ErrorIs(t, err, epost.ErrInvalid)
+			assert.ErrorIs(t, err, kshop.ErrInvalid)
 			assert.NotContains(t, err.Error(), eposttest.DefaultSecurityKey)
 		})
 	}
@@ -140,8 +142,8 @@ func TestInsertOrderValidation(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("가", 14) // 42 UTF-8 bytes
 	cases := []struct {
-		field string
-		edit  func(*epost.InsertOrderRequest)
+		key  string
+		edit func(*epost.InsertOrderRequest)
 	}{
 		{"payType", func(r *epost.InsertOrderRequest) { r.PayType = "" }},
 		{"payType", func(r *epost.InsertOrderRequest) { r.PayType = "3" }},
@@ -186,13 +188,109 @@ func TestInsertOrderValidation(t *testing.T) {
 		req := validOrder()
 		tc.edit(&req)
 		_, err := c.InsertOrder(context.Background(), req)
-		var ve *epost.ValidationError
-		require.ErrorAs(t, err, &ve, tc.field)
-		assert.Equal(t, tc.field, ve.Field)
-		assert.Equal(t, "InsertOrder", ve.Call)
+		var ve *kshop.ValidationError
+		require.ErrorAs(t, err, &ve, tc.key)
+		require.Len(t, ve.Problems, 1, "%s: %v", tc.key, err)
+		assert.Equal(t, tc.key, ve.Problems[0].Key)
+		assert.NotEmpty(t, ve.Problems[0].Field)
+		assert.Equal(t, "epost.InsertOrder", ve.Op)
 		assert.NotContains(t, err.Error(), "5678", "no phone digits in errors")
 	}
 	assert.Zero(t, srv.Requests("InsertOrder"), "validation happens before any I/O")
+}
+
+// An empty request reports every missing item in one error, with the Go field and the wire
+// key of each.
+func TestInsertOrderEmptyReportsEverything(t *testing.T) {
+	t.Parallel()
+	srv := eposttest.NewServer(eposttest.Options{Now: fixedNow})
+	t.Cleanup(srv.Close)
+	creds := srv.Credentials()
+	creds.ApprovalNo = ""
+	c, err := epost.NewClient(creds, srv.ClientOptions()...)
+	require.NoError(t, err)
+	_, err = c.InsertOrder(context.Background(), epost.InsertOrderRequest{})
+	var ve *kshop.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "epost.InsertOrder", ve.Op)
+	var got []string
+	for _, p := range ve.Problems {
+		assert.Equal(t, kshop.RuleRequired, p.Rule, p.Field)
+		got = append(got, p.Field+"/"+p.Key)
+	}
+	assert.Equal(t, []string{"ApprNo/apprNo", "PayType/payType", "ReqType/reqType", "OfficeSer/officeSer", "MicroYn/microYn",
+		"OrdCompNm/ordCompNm", "RecNm/recNm", "RecZip/recZip", "RecAddr1/recAddr1", "RecAddr2/recAddr2", "ContCd/contCd",
+		"GoodsNm/goodsNm", "RecTel/recTel"}, got)
+	assert.Equal(t, kshop.RuleRequired, ve.Field("RecAddr2").Rule)
+	assert.ErrorIs(t, err, epost.ErrInvalid)
+	assert.Zero(t, srv.TotalRequests())
+}
+
+// Identifiers Korea Post looks things up by are refused, never altered, when regData cannot
+// carry them: before any request.
+func TestIdentifiersRefusedBeforeAnyRequest(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t, eposttest.Options{}, epost.WithSanitizeValues())
+	ctx := context.Background()
+	long := strings.Repeat("1", 1<<20)
+	cases := []struct {
+		name string
+		run  func() error
+		key  string
+	}{
+		{"orderNo CR LF", func() error { r := validOrder(); r.OrderNo = "ORD\r\n1"; _, err := c.InsertOrder(ctx, r); return err }, "orderNo"},
+		{"orderNo ampersand", func() error {
+			r := validOrder()
+			r.OrderNo = "ORD&custNo=1"
+			_, err := c.InsertOrder(ctx, r)
+			return err
+		}, "orderNo"},
+		{"orderNo 1 MiB", func() error { r := validOrder(); r.OrderNo = long; _, err := c.InsertOrder(ctx, r); return err }, "orderNo"},
+		{"orderNo NUL", func() error { r := validOrder(); r.OrderNo = "ORD\x001"; _, err := c.InsertOrder(ctx, r); return err }, "orderNo"},
+		{"custNo override", func() error {
+			r := validOrder()
+			r.CustNo = "0001234567\n"
+			_, err := c.InsertOrder(ctx, r)
+			return err
+		}, "custNo"},
+		{"resinfo orderNo", func() error {
+			_, err := c.GetResInfo(ctx, epost.GetResInfoRequest{ReqType: epost.ReqNormal, OrderNo: "a=b", ReqYmd: "20240501"})
+			return err
+		}, "orderNo"},
+		{"resinfo reqYmd", func() error {
+			_, err := c.GetResInfo(ctx, epost.GetResInfoRequest{ReqType: epost.ReqNormal, OrderNo: "a", ReqYmd: "2024050\n"})
+			return err
+		}, "reqYmd"},
+		{"reconcile orderNo", func() error { _, err := c.ReconcileOrder(ctx, long, "20240501"); return err }, "orderNo"},
+		{"reconcile reqYmd", func() error { _, err := c.ReconcileOrder(ctx, "ORD-1", "2024-05-01"); return err }, "reqYmd"},
+		{"cancel regiNo", func() error {
+			_, err := c.GetResCancelCmd(ctx, epost.GetResCancelCmdRequest{ReqType: epost.ReqNormal, ReqNo: "202405010000000001",
+				ResNo: "2024050100000002", RegiNo: "6000000000001\r\n"})
+			return err
+		}, "regiNo"},
+		{"cancel reqNo long", func() error {
+			_, err := c.GetResCancelCmd(ctx, epost.GetResCancelCmdRequest{ReqType: epost.ReqNormal, ReqNo: long,
+				ResNo: "2024050100000002", RegiNo: "6000000000001"})
+			return err
+		}, "reqNo"},
+		{"memberID", func() error { _, err := c.GetCustNo(ctx, "user&key=1"); return err }, "memberID"},
+		{"track CR", func() error { _, err := c.Track(ctx, "600000\r0000001"); return err }, ""},
+		{"track 1 MiB", func() error { _, err := c.TrackPublic(ctx, long); return err }, ""},
+		{"office ser", func() error {
+			_, err := c.InsertOffice(ctx, epost.InsertOfficeRequest{OfficeSer: "A\nB"})
+			return err
+		}, "officeSer"},
+	}
+	for _, tc := range cases {
+		err := tc.run()
+		var ve *kshop.ValidationError
+		require.ErrorAs(t, err, &ve, tc.name)
+		if tc.key != "" {
+			assert.NotNil(t, ve.Field(tc.key), "%s: %v", tc.name, err)
+		}
+		assert.Less(t, len(err.Error()), 2000, tc.name)
+	}
+	assert.Zero(t, srv.TotalRequests(), "nothing was sent")
 }
 
 func TestInsertOrderPhoneErrorIsMasked(t *testing.T) {
@@ -284,8 +382,8 @@ func TestInsertOrderOutcomeUnknownThenReconcile(t *testing.T) {
 	}{
 		{"5xx after booking", eposttest.Fault{Kind: eposttest.FaultStatus, Status: 503, CarryOut: true}},
 		{"500 after booking", eposttest.Fault{Kind: eposttest.FaultStatus, CarryOut: true}},
-		{"dropped connection after booking", eposttest.Fault{Kind: eposttest.FaultDropConnection, CarryOut: true}},
-		{"malformed XML after booking", eposttest.Fault{Kind: eposttest.FaultMalformedXML, CarryOut: true}},
+		{"dropped connection after booking", eposttest.Fault{Kind: eposttest.FaultDrop, CarryOut: true}},
+		{"malformed XML after booking", eposttest.Fault{Kind: eposttest.FaultTruncated, CarryOut: true}},
 		{"empty body after booking", eposttest.Fault{Kind: eposttest.FaultEmptyBody, CarryOut: true}},
 		{"firewall page after booking", eposttest.Fault{Kind: eposttest.FaultHTMLPage, CarryOut: true}},
 	}
@@ -327,7 +425,7 @@ func TestInsertOrderOutcomeUnknownThenReconcile(t *testing.T) {
 func TestInsertOrderFailureBeforeBookingReconcilesAsNotBooked(t *testing.T) {
 	t.Parallel()
 	srv, c := newFake(t, eposttest.Options{})
-	srv.InjectFault(eposttest.Fault{Call: "InsertOrder", Kind: eposttest.FaultDropConnection})
+	srv.InjectFault(eposttest.Fault{Call: "InsertOrder", Kind: eposttest.FaultDrop})
 	_, err := c.InsertOrder(context.Background(), validOrder())
 	var unknown *epost.UnknownOrderError
 	require.ErrorAs(t, err, &unknown)
@@ -380,11 +478,12 @@ func TestIdempotentCallsRetry(t *testing.T) {
 	assert.Equal(t, 6, srv.Requests("GetResInfo"), "1 + 2 retries")
 
 	srv.ClearFaults()
-	srv.InjectFault(eposttest.Fault{Call: "GetResInfo", Kind: eposttest.FaultMalformedXML})
+	srv.InjectFault(eposttest.Fault{Call: "GetResInfo", Kind: eposttest.FaultTruncated})
 	_, err = c.GetResInfo(context.Background(), epost.GetResInfoRequest{ReqType: epost.ReqNormal, OrderNo: b.OrderNo, ReqYmd: b.ReqYmd})
 	var respErr *epost.ResponseError
 	require.ErrorAs(t, err, &respErr)
-	assert.Equal(t, epost.ProblemMalformedXML, respErr.Problem)
+	assert.Equal(t, epost.ProblemTruncated, respErr.Problem)
+	assert.Contains(t, err.Error(), "truncated")
 	assert.NotErrorIs(t, err, epost.ErrOutcomeUnknown, "a lookup changes nothing")
 	assert.NotEmpty(t, respErr.Body)
 	assert.Equal(t, 7, srv.Requests("GetResInfo"), "a 200 answer is not retried")
@@ -407,7 +506,7 @@ func TestNonIdempotentCallsRetryOnlyUnsent(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, epost.TreatCancelled, list[0].Status, "the cancel happened")
 
-	srv.InjectFault(eposttest.Fault{Call: "InsertOffice", Kind: eposttest.FaultDropConnection})
+	srv.InjectFault(eposttest.Fault{Call: "InsertOffice", Kind: eposttest.FaultDrop})
 	_, err = c.InsertOffice(context.Background(), epost.InsertOfficeRequest{
 		OfficeSer: "02", OfficeNm: "제2센터", OfficeZip: "30114", OfficeAddr1: "세종시 도움5로 19", OfficeAddr2: "(어진동)",
 		OfficeTelno: "044-123-4567", ContactNm: "김담당",
@@ -570,9 +669,10 @@ func TestLookupsOnFake(t *testing.T) {
 	require.NoError(t, err, "ERR-125 means none")
 	assert.Empty(t, none)
 	_, err = c.GetStoppedZipCd(ctx, "0623")
-	var ve *epost.ValidationError
+	var ve *kshop.ValidationError
 	require.ErrorAs(t, err, &ve)
-	assert.Equal(t, "zipCd", ve.Field)
+	assert.Equal(t, "epost.GetStoppedZipCd", ve.Op)
+	assert.NotNil(t, ve.Field("zipCd"))
 
 	office := epost.InsertOfficeRequest{
 		OfficeSer: "06", OfficeNm: "전남공급지", OfficeZip: "58323", OfficeAddr1: "전남 나주시 정보화길 1",
@@ -696,10 +796,10 @@ func TestInsertOrderRegDataLimit(t *testing.T) {
 	req.OrdCompNm = strings.Repeat("g", 100)
 	_, err := c.InsertOrder(context.Background(), req)
 	assert.ErrorIs(t, err, epost.ErrRegDataTooLong, "every item fits, their sum does not")
-	var ve *epost.ValidationError
+	var ve *kshop.ValidationError
 	require.ErrorAs(t, err, &ve)
-	assert.Equal(t, "InsertOrder", ve.Call)
-	assert.Equal(t, "regData", ve.Field)
+	assert.Equal(t, "epost.InsertOrder", ve.Op)
+	assert.NotNil(t, ve.Field("regData"))
 	assert.Zero(t, srv.Requests("InsertOrder"))
 }
 
@@ -708,10 +808,25 @@ func TestTrackingOnlyClientRefusesContractCalls(t *testing.T) {
 	c, err := epost.NewClient(epost.Credentials{}, epost.WithTraceServiceKey("k"))
 	require.NoError(t, err)
 	_, err = c.GetApprNo(context.Background(), epost.GetApprNoRequest{})
-	var ve *epost.ValidationError
+	var ve *kshop.ValidationError
 	require.ErrorAs(t, err, &ve)
-	assert.Equal(t, "Credentials", ve.Field)
+	assert.NotNil(t, ve.Field("Credentials"))
 	_, err = c.InsertOrder(context.Background(), validOrder())
 	require.ErrorAs(t, err, &ve)
-	assert.Equal(t, "Credentials", ve.Field)
+	assert.NotNil(t, ve.Field("Credentials"))
+	assert.Equal(t, "epost.InsertOrder", ve.Op)
+}
+
+// A dereferenced client (*c) must print no key under any verb either: fmt's bad-verb fallback
+// would otherwise walk its fields.
+func TestDereferencedClientPrintsNoKeyUnderAnyVerb(t *testing.T) {
+	t.Parallel()
+	creds := epost.Credentials{APIKey: "SECRETAPIKEY000000000000000000", SecurityKey: "SECRETSECURITYKEY00000", CustomerNo: "0001234567"}
+	c, err := epost.NewClient(creds, epost.WithTraceServiceKey("SECRETTRACEKEY"))
+	require.NoError(t, err)
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%t"} {
+		for _, v := range []any{c, *c, struct{ C epost.Client }{*c}, []*epost.Client{c}} {
+			assert.NotContains(t, fmt.Sprintf(verb, v), "SECRET", verb)
+		}
+	}
 }

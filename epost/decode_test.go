@@ -130,7 +130,11 @@ func TestGoldenContractAnswers(t *testing.T) {
 				assert.Equal(t, "나주우체국", b.RegiPoNm)
 				assert.Equal(t, int64(3300), b.Price, "3,300 read as 3300")
 			}},
-		{"insertorder_test.xml", "InsertOrder", func(c *epost.Client) (any, error) { return c.InsertOrder(ctx, order) },
+		{"insertorder_test.xml", "InsertOrder", func(c *epost.Client) (any, error) {
+			test := order
+			test.TestYn = epost.Yes
+			return c.InsertOrder(ctx, test)
+		},
 			func(t *testing.T, v any, err error) {
 				require.NoError(t, err)
 				assert.True(t, v.(*epost.Booking).Test)
@@ -225,7 +229,8 @@ func TestGoldenContractAnswers(t *testing.T) {
 			func(t *testing.T, _ any, err error) {
 				var apiErr *epost.APIError
 				require.ErrorAs(t, err, &apiErr)
-				assert.True(t, apiErr.Retryable(), "ERR-x3x is a system error")
+				assert.Equal(t, epost.KindSystem, apiErr.Parsed.Kind, "ERR-x3x is a system error")
+				assert.False(t, apiErr.Retryable(), "an in-body refusal is not retryable by the shared rule")
 			}},
 	}
 	for _, tc := range cases {
@@ -248,7 +253,7 @@ func TestGoldenBrokenBodies(t *testing.T) {
 	}{
 		{"empty.xml", 200, epost.ProblemEmptyBody},
 		{"html_page.html", 200, epost.ProblemHTMLPage},
-		{"malformed.xml", 200, epost.ProblemMalformedXML},
+		{"malformed.xml", 200, epost.ProblemTruncated},
 		{"not_xml.txt", 200, epost.ProblemMalformedXML},
 	}
 	for _, tc := range cases {
@@ -366,7 +371,7 @@ func TestGoldenTraceAnswers(t *testing.T) {
 			require.ErrorAs(t, err, &apiErr)
 			assert.Equal(t, "ERR-131", apiErr.Code())
 			assert.Equal(t, "시스템 부하로 차단되었습니다.", apiErr.Message, "EUC-KR decoded")
-			assert.True(t, apiErr.Retryable(), "ERR-131 is a system error")
+			assert.Equal(t, epost.KindSystem, apiErr.Parsed.Kind, "ERR-131 is a system error")
 		}},
 		{"html_page.html", bizURL, true, func(t *testing.T, _ *epost.Trace, err error) {
 			var respErr *epost.ResponseError

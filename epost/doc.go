@@ -8,8 +8,8 @@
 //	b, err := c.InsertOrder(ctx, epost.InsertOrderRequest{ /* … */ })
 //	var unknown *epost.UnknownOrderError
 //	if errors.As(err, &unknown) {
-//		rec, err := c.ReconcileOrder(ctx, unknown.OrderNo, unknown.ReqYmd)
-//		// rec.Booked tells whether the parcel was booked after all
+//		rec, err := c.ReconcileUnknown(ctx, unknown)
+//		// err != nil: still unknown, ask later; rec.Booked: booked after all
 //	}
 //	tr, err := c.Track(ctx, b.RegiNo)
 //
@@ -21,8 +21,8 @@
 // EncryptRegData and DecryptRegData expose the codec; it reproduces the KISA reference
 // vectors and the manual's own example (key 1234567890abcdefghijkl, 123abc가나다 →
 // 8522ad534acc61cb88090b7e62c5183b). Because nothing is escaped, a value containing '&', '=',
-// CR or LF is refused with a *ValidationError naming the item, unless WithSanitizeValues asks
-// for spaces instead.
+// CR, LF or another control character is refused, unless WithSanitizeValues asks for spaces
+// instead in free text; identifiers (orderNo, memberID, waybills) are never altered.
 //
 // The manual gives item lengths without saying whether they count bytes or characters. The
 // client counts UTF-8 bytes by default (LengthUTF8Bytes, a Hangul syllable is 3), which can
@@ -32,7 +32,8 @@
 //
 // # Fidelity
 //
-// "Manual" is the 우체국 계약소포 OpenAPI 매뉴얼 (2023-12); "callers" means several working
+// "Manual" is the Korea Post 계약소포 OpenAPI manual (우체국 계약소포 OpenAPI 매뉴얼, 2023-12);
+// "callers" means several working
 // client implementations agree; "inferred" marks what neither shows, each configurable.
 //
 //	call             endpoint                                              class           source
@@ -62,9 +63,11 @@
 //   - Errors: <error><error_code>ERR-ABC</error_code><message>…</message></error> in an HTTP
 //     200 body, and the trace services' <xsync><xsyncData><error_code> and data.go.kr
 //     cmmMsgHeader forms, become *APIError with the code decoded by the manual's grammar
-//     (ErrorCode: group A, kind B, detail C). Empty bodies, HTML pages and broken XML become
-//     *ResponseError. Both keep the raw body (capped at 4 KiB) and implement the kshop
-//     APIError method set.
+//     (ErrorCode: group A, kind B, detail C). Empty bodies, HTML pages, broken or truncated XML
+//     (decoded strictly: a mismatched end tag is refused) and answers that do not prove a
+//     result become *ResponseError. Both carry Op, HTTPStatus, VendorCode, Message and the
+//     redacted raw Body (capped at 4 KiB), and implement kshop.APIError, so one errors.As
+//     handles ePost and every other vendor alike.
 //   - InsertOrder items, lengths and enums, treatStusCd, the cancel rules and the printYn
 //     start states are from the manual. The orderNo the client generates when a request has
 //     none is ours.
@@ -75,8 +78,19 @@
 // GetResCancelCmd and InsertOffice are retried only when the request provably never left
 // (refused connection, DNS failure) or the server answered 429. Any other failure after the
 // request was sent returns an error wrapping ErrOutcomeUnknown — for InsertOrder an
-// *UnknownOrderError carrying OrderNo and ReqYmd — and ReconcileOrder then tells whether the
-// booking exists (GetResInfo; ERR-225 means it does not). Never book again before reconciling.
+// *UnknownOrderError carrying OrderNo, ReqType and the dates the booking may carry — and
+// ReconcileUnknown then tells whether the booking exists (GetResInfo; only ERR-225 means it
+// does not; any other answer stays unknown, wrapping ErrOutcomeUnknown). Never book again
+// before reconciling. This holds even when the answer arrives as ctx ends: a 5xx to a booking
+// is unknown whatever the context's state.
+//
+// # Validation
+//
+// Requests are checked before anything is sent, by one item table per call that also writes
+// the regData, and every problem is reported at once in a *kshop.ValidationError: Op is the
+// call ("epost.InsertOrder"), and each *kshop.FieldError names the Go field ("RecMob"), the
+// manual's item ("recMob"), the rule broken and the limit. Values never appear in errors. A
+// nil context is refused the same way.
 //
 // # Tracking
 //

@@ -10,6 +10,8 @@ const (
 	No  YesNo = "N"
 )
 
+var yesNos = []string{string(Yes), string(No)}
+
 // YesNoOf converts a bool.
 func YesNoOf(b bool) YesNo {
 	if b {
@@ -29,6 +31,8 @@ const (
 	PayCollect PayType = "2"
 )
 
+var payTypes = []string{string(PayPrepaid), string(PayCollect)}
+
 // ReqType is reqType (소포신청 구분).
 type ReqType string
 
@@ -40,6 +44,8 @@ const (
 	ReqReturn ReqType = "2"
 )
 
+var reqTypes = []string{string(ReqNormal), string(ReqReturn)}
+
 // Packaging is packngMtrCd (포장재 코드).
 type Packaging string
 
@@ -50,6 +56,8 @@ const (
 	PackagingIceBox   Packaging = "05" // 아이스박스 (스티로폼)
 	PackagingOther    Packaging = "09" // 기타
 )
+
+var packagings = []string{string(PackagingPaperBox), string(PackagingPolyBag), string(PackagingIceBox), string(PackagingOther)}
 
 // ContentCode is contCd (주요 내용품코드).
 type ContentCode string
@@ -67,6 +75,11 @@ const (
 	ContentOther       ContentCode = "029" // 기타
 )
 
+var contentCodes = []string{
+	string(ContentFarmGeneral), string(ContentFarmChilled), string(ContentElectronics), string(ContentBooks), string(ContentClothing),
+	string(ContentCosmetics), string(ContentHealth), string(ContentHousehold), string(ContentOther),
+}
+
 // SMSSender is smsOrdCd: whose name the delivery-notice SMS shows as sender.
 type SMSSender string
 
@@ -75,6 +88,8 @@ const (
 	SMSSenderOffice  SMSSender = "1" // 공급지 담당자명 (the service's default)
 	SMSSenderOrderer SMSSender = "2" // 주문자명
 )
+
+var smsSenders = []string{string(SMSSenderOffice), string(SMSSenderOrderer)}
 
 // OutputOption is InsertOrder's URL-level option item, which adds items to the answer.
 type OutputOption string
@@ -87,6 +102,8 @@ const (
 	// holidays and similar notices).
 	OptionNoticeAndNotify OutputOption = "001"
 )
+
+var outputOptions = []string{string(OptionNotice), string(OptionNoticeAndNotify)}
 
 // TreatStatus is GetResInfo's treatStusCd (소포 처리상태), decoded.
 type TreatStatus int
@@ -175,6 +192,8 @@ const (
 	ContractAnyStatus  ContractStatusFilter = "A" // both
 )
 
+var contractStatusFilters = []string{string(ContractApproved), string(ContractTerminated), string(ContractAnyStatus)}
+
 // ExpiryFilter is GetApprNo's expiredYn.
 type ExpiryFilter string
 
@@ -185,6 +204,8 @@ const (
 	AnyExpiry      ExpiryFilter = "A" // the service's default
 )
 
+var expiryFilters = []string{string(ExpiredOnly), string(NotExpiredOnly), string(AnyExpiry)}
+
 // OfficeDiv is officeDivCd (공급지 구분 코드). GetOfficeInfo's officeDivReqCd is a sum of them.
 type OfficeDiv int
 
@@ -194,3 +215,5 @@ const (
 	OfficeSender          OfficeDiv = 2 // 발송지
 	OfficeReturn          OfficeDiv = 4 // 회수도착지
 )
+
+var officeDivs = []string{"1", "2", "4"}

@@ -49,20 +49,22 @@ func TestParseErrorCode(t *testing.T) {
 	assert.Equal(t, "ERR-211 (contract/sender, required value missing, not entered)", ParseErrorCode("ERR-211").String())
 }
 
-func TestAPIErrorRetryable(t *testing.T) {
+func TestRetryableFollowsTheSharedRule(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name string
-		err  *APIError
+		err  interface{ Retryable() bool }
 		want bool
 	}{
-		{"system error", &APIError{ErrorCode: "ERR-531", Parsed: ParseErrorCode("ERR-531"), StatusCode: 200}, true},
-		{"missing item", &APIError{ErrorCode: "ERR-211", Parsed: ParseErrorCode("ERR-211"), StatusCode: 200}, false},
-		{"429", &APIError{StatusCode: 429}, true},
-		{"503 idempotent", &APIError{StatusCode: 503, idempotent: true}, true},
-		{"503 send", &APIError{StatusCode: 503}, false},
-		{"501 idempotent", &APIError{StatusCode: 501, idempotent: true}, false},
-		{"system error but outcome unknown", &APIError{ErrorCode: "ERR-531", Parsed: ParseErrorCode("ERR-531"), outcomeUnknown: true}, false},
+		{"in-body system error", &APIError{VendorCode: "ERR-531", Parsed: ParseErrorCode("ERR-531"), HTTPStatus: 200}, false},
+		{"missing item", &APIError{VendorCode: "ERR-211", Parsed: ParseErrorCode("ERR-211"), HTTPStatus: 200}, false},
+		{"429", &APIError{HTTPStatus: 429}, true},
+		{"503 of a lookup", &APIError{HTTPStatus: 503}, true},
+		{"503 of a booking", &APIError{HTTPStatus: 503, outcomeUnknown: true}, false},
+		{"501", &APIError{HTTPStatus: 501}, false},
+		{"response 502 of a lookup", &ResponseError{HTTPStatus: 502}, true},
+		{"response 502 of a booking", &ResponseError{HTTPStatus: 502, outcomeUnknown: true}, false},
+		{"response 200", &ResponseError{HTTPStatus: 200}, false},
 	}
 	for _, tc := range cases {
 		assert.Equal(t, tc.want, tc.err.Retryable(), tc.name)

@@ -3,82 +3,52 @@ package epost
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/kshop-dev/kshop"
 )
 
-// ErrOutcomeUnknown is wrapped by every error of a non-idempotent call (InsertOrder,
-// GetResCancelCmd, InsertOffice) when the request may have reached Korea Post but no conclusive
-// answer came back. It is the same value as kshop.ErrOutcomeUnknown.
-var ErrOutcomeUnknown = kshop.ErrOutcomeUnknown
-
-// Sentinel errors. Match them with errors.Is; the typed errors below carry the details.
+// The shared error vocabulary, re-exported so that code using only this package can match it.
+// Each is the same value as in package kshop.
 var (
-	// ErrInvalid is matched by every *ValidationError: the input was refused before any I/O.
-	ErrInvalid = errors.New("epost: invalid input")
-	// ErrSecurityKey is matched by a *ValidationError about the security key (보안키).
+	// ErrOutcomeUnknown is wrapped by every error of a non-idempotent call (InsertOrder,
+	// GetResCancelCmd, InsertOffice) when the request may have reached Korea Post but no
+	// conclusive answer came back, and by ReconcileOrder when it cannot tell either.
+	ErrOutcomeUnknown = kshop.ErrOutcomeUnknown
+	// ErrNotSent is wrapped by errors of calls that certainly never reached Korea Post.
+	ErrNotSent = kshop.ErrNotSent
+	// ErrBadResponse is wrapped by every *ResponseError: an answer that is not the XML the
+	// service documents (empty body, an HTML page, broken or truncated XML, a missing element).
+	ErrBadResponse = kshop.ErrBadResponse
+	// ErrInvalid is wrapped by every validation error (*kshop.ValidationError): the input was
+	// refused before any I/O.
+	ErrInvalid = kshop.ErrInvalid
+)
+
+// Sentinel errors of this package. Match them with errors.Is; the typed errors carry the
+// details.
+var (
+	// ErrSecurityKey is the cause (FieldError.Err) of a validation problem with the security
+	// key (보안키).
 	ErrSecurityKey = errors.New("epost: bad security key")
 	// ErrCiphertext is matched by a *CiphertextError: regData that cannot be decrypted.
 	ErrCiphertext = errors.New("epost: bad regData ciphertext")
-	// ErrRegDataTooLong is matched when the encrypted regData would exceed MaxRegDataLen.
+	// ErrRegDataTooLong is the cause (FieldError.Err) when the encrypted regData would exceed
+	// MaxRegDataLen.
 	ErrRegDataTooLong = errors.New("epost: regData longer than 4000 characters")
-	// ErrBadResponse is matched by every *ResponseError: an answer that is not the XML the
-	// service documents (empty body, an HTML page, broken XML, a missing element).
-	ErrBadResponse = errors.New("epost: unexpected answer")
 	// ErrNotFound is matched by an *APIError that means "no such record": ERR-225 from
-	// GetResInfo/GetResCancelCmd, ERR-001 from the contract-customer trace, and the public
-	// trace's "no data" answer.
+	// GetResInfo/GetResCancelCmd, ERR-125 (no result), ERR-001 from the contract-customer
+	// trace, and the public trace's "no data" answer.
 	ErrNotFound = errors.New("epost: not found")
 	// ErrCancelRefused is matched by a *CancelRefusedError: Korea Post answered canceledYn=N.
 	ErrCancelRefused = errors.New("epost: cancel refused")
-	// ErrTestWaybill is matched when TESTREGINOAPI (the waybill of a testYn=Y order) is
-	// tracked or cancelled: test orders never reach a post office.
+	// ErrTestWaybill is the cause (FieldError.Err) when TESTREGINOAPI (the waybill of a
+	// testYn=Y order) is tracked or cancelled: test orders never reach a post office.
 	ErrTestWaybill = errors.New("epost: TESTREGINOAPI is the waybill of a test order")
 	// ErrNoTraceService is returned by Track when neither tracking service has a key.
 	ErrNoTraceService = errors.New("epost: no tracking service configured (WithTraceServiceKey or WithBizTraceKey)")
 )
-
-// ValidationError reports input refused before any network call: which field (the vendor's
-// item name, e.g. "recMob", or an option name) and why. It never contains the field's value,
-// except a masked phone number.
-type ValidationError struct {
-	// Call is the API call being prepared ("InsertOrder"), or "" for the codec and options.
-	Call string
-	// Field is the vendor's item name ("recMob", "regData") or the Go name of a setting.
-	Field string
-	// Reason says what is wrong.
-	Reason string
-	// Err is an optional more specific sentinel (ErrSecurityKey, ErrRegDataTooLong).
-	Err error
-}
-
-// Error describes the problem without secrets or personal data.
-func (e *ValidationError) Error() string {
-	var b strings.Builder
-	b.WriteString("epost: ")
-	if e.Call != "" {
-		b.WriteString(e.Call)
-		b.WriteString(": ")
-	}
-	b.WriteString("invalid ")
-	b.WriteString(e.Field)
-	b.WriteString(": ")
-	b.WriteString(e.Reason)
-	return b.String()
-}
-
-// Unwrap lets errors.Is match ErrInvalid and the specific sentinel, if any.
-func (e *ValidationError) Unwrap() []error {
-	if e.Err != nil {
-		return []error{ErrInvalid, e.Err}
-	}
-	return []error{ErrInvalid}
-}
-
-func invalid(call, field, reason string) *ValidationError {
-	return &ValidationError{Call: call, Field: field, Reason: reason}
-}
 
 // CiphertextError reports a regData string that DecryptRegData cannot decrypt: bad hex, a
 // length that is not whole 16-byte blocks, or a plaintext that is not UTF-8 text (usually a
@@ -102,13 +72,21 @@ const (
 	ProblemEmptyBody ResponseProblem = iota + 1
 	// ProblemHTMLPage: the answer is an HTML page (a firewall block page, an error page).
 	ProblemHTMLPage
-	// ProblemMalformedXML: the body is not well-formed XML (or not XML at all).
+	// ProblemMalformedXML: the body is not well-formed XML (or not XML at all), including
+	// mismatched or unbalanced tags.
 	ProblemMalformedXML
-	// ProblemMissingElement: the XML lacks an element the call cannot do without (regiNo).
+	// ProblemMissingElement: the XML lacks an element the call cannot do without (regiNo, a
+	// list entry), or has a shape the service does not document.
 	ProblemMissingElement
 	// ProblemUnexpectedValue: an element holds a value the call cannot use (a waybill that
-	// is not 13 digits).
+	// is not 13 digits, two different waybills, a test waybill for a real order).
 	ProblemUnexpectedValue
+	// ProblemTruncated: the body ended in the middle of the answer (the connection closed).
+	ProblemTruncated
+	// ProblemTooLarge: the body exceeded the client's size limit.
+	ProblemTooLarge
+	// ProblemConflict: the answer holds both a result and an error code, so it says neither.
+	ProblemConflict
 )
 
 // String names the problem.
@@ -124,6 +102,12 @@ func (p ResponseProblem) String() string {
 		return "missing element"
 	case ProblemUnexpectedValue:
 		return "unexpected value"
+	case ProblemTruncated:
+		return "truncated body"
+	case ProblemTooLarge:
+		return "body over the size limit"
+	case ProblemConflict:
+		return "answer holds both a result and an error code"
 	default:
 		return "bad answer"
 	}
@@ -132,33 +116,50 @@ func (p ResponseProblem) String() string {
 // maxErrorBody caps the raw body kept on errors.
 const maxErrorBody = 4 << 10
 
-// ResponseError is an answer that is not what the service documents. When the call was
-// non-idempotent (InsertOrder, GetResCancelCmd, InsertOffice) the request did reach Korea Post,
-// so the error also wraps ErrOutcomeUnknown: the booking may exist.
+// ResponseError is an answer that could not be understood. When the call was non-idempotent
+// (InsertOrder, GetResCancelCmd, InsertOffice) the request did reach Korea Post, so the error
+// also wraps ErrOutcomeUnknown: the booking may exist. It implements kshop.APIError.
 type ResponseError struct {
-	Service    Service         // the service that answered
-	Call       string          // the API call ("InsertOrder")
-	StatusCode int             // the HTTP status of the answer
-	Problem    ResponseProblem // what is wrong with it
-	// Detail names the element or describes the parse failure.
-	Detail string
+	// Op is the call, as this package's method names it ("InsertOrder", "TrackPublic").
+	Op string
+	// HTTPStatus is the HTTP status of the answer (0 when none arrived complete).
+	HTTPStatus int
+	// VendorCode is the vendor's code when the answer carried one (a conflicting answer), else
+	// "".
+	VendorCode string
+	// Message says what is wrong: "HTML page instead of XML", "truncated body", "missing
+	// element (regiNo)", "body over the size limit"…
+	Message string
 	// Body is the raw answer, capped at 4 KiB. It may hold personal data: do not log it.
 	Body []byte
+	// Service is the service that answered.
+	Service Service
+	// Problem classifies Message.
+	Problem ResponseProblem
 
 	outcomeUnknown bool
+}
+
+// newResponseError builds a ResponseError whose Message is the problem plus detail.
+func newResponseError(svc Service, op string, status int, p ResponseProblem, detail string, body []byte, unknown bool) *ResponseError {
+	msg := p.String()
+	if detail != "" {
+		msg += " (" + detail + ")"
+	}
+	return &ResponseError{Op: op, HTTPStatus: status, Message: msg, Body: capBody(body), Service: svc, Problem: p, outcomeUnknown: unknown}
 }
 
 // Error describes the problem without secrets or personal data.
 func (e *ResponseError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "epost: %s: %s", e.callName(), e.Problem)
-	if e.Detail != "" {
-		b.WriteString(" (")
-		b.WriteString(e.Detail)
-		b.WriteString(")")
+	fmt.Fprintf(&b, "epost: %s: ", opName(e.Op, e.Service))
+	if e.Message != "" {
+		b.WriteString(e.Message)
+	} else {
+		b.WriteString(e.Problem.String())
 	}
-	if e.StatusCode != 0 {
-		fmt.Fprintf(&b, ", HTTP %d", e.StatusCode)
+	if e.HTTPStatus != 0 {
+		fmt.Fprintf(&b, ", HTTP %d", e.HTTPStatus)
 	}
 	if e.outcomeUnknown {
 		b.WriteString("; ")
@@ -167,14 +168,7 @@ func (e *ResponseError) Error() string {
 	return b.String()
 }
 
-func (e *ResponseError) callName() string {
-	if e.Call != "" {
-		return e.Call
-	}
-	return string(e.Service)
-}
-
-// Unwrap exposes ErrBadResponse and, for a non-idempotent call, ErrOutcomeUnknown.
+// Unwrap exposes ErrBadResponse and, when the outcome is unknown, ErrOutcomeUnknown.
 func (e *ResponseError) Unwrap() []error {
 	if e.outcomeUnknown {
 		return []error{ErrBadResponse, ErrOutcomeUnknown}
@@ -183,42 +177,49 @@ func (e *ResponseError) Unwrap() []error {
 }
 
 // HTTPStatusCode is the HTTP status of the answer.
-func (e *ResponseError) HTTPStatusCode() int { return e.StatusCode }
+func (e *ResponseError) HTTPStatusCode() int { return e.HTTPStatus }
 
-// Code is always "": the answer carried no vendor code.
-func (e *ResponseError) Code() string { return "" }
+// Code is VendorCode, usually "".
+func (e *ResponseError) Code() string { return e.VendorCode }
 
-// Retryable reports false: an undecodable answer is not known to be transient, and for a
-// non-idempotent call the outcome must be reconciled first.
-func (e *ResponseError) Retryable() bool { return false }
+// Retryable follows the rule every vendor package shares: never when the outcome is unknown,
+// else on HTTP 429 and on 5xx other than 501.
+func (e *ResponseError) Retryable() bool { return retryableStatus(e.outcomeUnknown, e.HTTPStatus) }
 
 // OutcomeUnknown reports whether the call may have been carried out.
 func (e *ResponseError) OutcomeUnknown() bool { return e.outcomeUnknown }
 
+func retryableStatus(unknown bool, status int) bool {
+	if unknown {
+		return false
+	}
+	return status == http.StatusTooManyRequests || status >= 500 && status != http.StatusNotImplemented
+}
+
 // APIError is a refusal by Korea Post: an <error><error_code>ERR-xxx</error_code> answer (in
 // an HTTP 200 body, as the service sends it), the trace services' error forms, or an HTTP error
-// status. It implements the kshop APIError method set.
+// status. It implements kshop.APIError.
 type APIError struct {
+	// Op is the call, as this package's method names it ("InsertOrder", "TrackPublic").
+	Op string
+	// HTTPStatus is the HTTP status (200 for the usual in-body errors).
+	HTTPStatus int
+	// VendorCode is the vendor's code as sent: "ERR-211", "ERR-001", a data.go.kr
+	// returnReasonCode ("30") or the public trace's returnCode. Empty for a bare HTTP error.
+	VendorCode string
+	// Message is the vendor's message (redacted; phone numbers masked), or the HTTP status
+	// text of a bare HTTP error.
+	Message string
+	// Body is the raw answer, capped at 4 KiB. It may hold personal data: do not log it.
+	Body []byte
 	// Service is the service that answered.
 	Service Service
-	// Call is the API call ("InsertOrder", "PublicTrace").
-	Call string
-	// StatusCode is the HTTP status (200 for the usual in-body errors).
-	StatusCode int
-	// ErrorCode is the vendor's code as sent: "ERR-211", "ERR-001", a data.go.kr
-	// returnReasonCode ("30") or the public trace's returnCode. Empty for a bare HTTP error.
-	ErrorCode string
-	// Parsed is ErrorCode decoded by the ERR-ABC grammar (Valid false for other codes).
+	// Parsed is VendorCode decoded by the ERR-ABC grammar (Valid false for other codes).
 	Parsed ErrorCode
-	// Message is the vendor's message (redacted; phone numbers masked).
-	Message string
 	// Hint is our advice for well-known confusing codes, e.g. that ERR-211 usually means a
 	// wrong security key.
 	Hint string
-	// Body is the raw answer, capped at 4 KiB. It may hold personal data: do not log it.
-	Body []byte
 
-	idempotent     bool
 	outcomeUnknown bool
 	notFound       bool
 	cause          error
@@ -227,19 +228,19 @@ type APIError struct {
 // Error describes the problem without secrets or personal data.
 func (e *APIError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "epost: %s: ", e.callName())
+	fmt.Fprintf(&b, "epost: %s: ", opName(e.Op, e.Service))
 	switch {
-	case e.ErrorCode != "" && e.Message != "":
-		fmt.Fprintf(&b, "%s %s", e.ErrorCode, e.Message)
-	case e.ErrorCode != "":
-		b.WriteString(e.ErrorCode)
+	case e.VendorCode != "" && e.Message != "":
+		fmt.Fprintf(&b, "%s %s", e.VendorCode, e.Message)
+	case e.VendorCode != "":
+		b.WriteString(e.VendorCode)
 	case e.Message != "":
 		b.WriteString(e.Message)
 	default:
 		b.WriteString("error")
 	}
-	if e.StatusCode != 0 && e.StatusCode != 200 {
-		fmt.Fprintf(&b, " (HTTP %d)", e.StatusCode)
+	if e.HTTPStatus != 0 && e.HTTPStatus != http.StatusOK {
+		fmt.Fprintf(&b, " (HTTP %d)", e.HTTPStatus)
 	}
 	if e.Hint != "" {
 		b.WriteString(" — ")
@@ -252,36 +253,25 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-func (e *APIError) callName() string {
-	if e.Call != "" {
-		return e.Call
+func opName(op string, svc Service) string {
+	if op != "" {
+		return op
 	}
-	return string(e.Service)
+	return string(svc)
 }
 
 // HTTPStatusCode is the HTTP status of the answer (200 for the usual in-body errors).
-func (e *APIError) HTTPStatusCode() int { return e.StatusCode }
+func (e *APIError) HTTPStatusCode() int { return e.HTTPStatus }
 
 // Code is the vendor's code as sent ("ERR-211"), or "" for a bare HTTP error.
-func (e *APIError) Code() string { return e.ErrorCode }
+func (e *APIError) Code() string { return e.VendorCode }
 
-// Retryable reports whether the same request may succeed later and is safe to send again:
-// system errors (ERR-x3x) and HTTP 429 always, HTTP 5xx for idempotent calls. It is false
-// whenever the outcome is unknown: reconcile first.
-func (e *APIError) Retryable() bool {
-	if e.outcomeUnknown {
-		return false
-	}
-	if e.Parsed.Valid && e.Parsed.Kind == KindSystem {
-		return true
-	}
-	if e.StatusCode == 429 {
-		return true
-	}
-	return e.idempotent && e.StatusCode >= 500 && e.StatusCode != 501
-}
+// Retryable follows the rule every vendor package shares: never when the outcome is unknown,
+// else on HTTP 429 and on 5xx other than 501 (a lookup answered 503 may be asked again).
+func (e *APIError) Retryable() bool { return retryableStatus(e.outcomeUnknown, e.HTTPStatus) }
 
-// OutcomeUnknown reports whether a non-idempotent call may have been carried out.
+// OutcomeUnknown reports whether a non-idempotent call may have been carried out: a 5xx
+// answer to InsertOrder, GetResCancelCmd or InsertOffice.
 func (e *APIError) OutcomeUnknown() bool { return e.outcomeUnknown }
 
 // Unwrap exposes the transport error (if any), ErrOutcomeUnknown when the outcome is unknown,
@@ -302,23 +292,33 @@ func (e *APIError) Unwrap() []error {
 
 // UnknownOrderError is returned by InsertOrder when the booking may or may not exist (a
 // timeout, a dropped connection, a 5xx or an unreadable answer after the request was sent).
-// It carries what ReconcileOrder needs. It wraps ErrOutcomeUnknown.
+// It carries everything reconciliation needs; pass it to Client.ReconcileUnknown:
+//
+//	var unknown *epost.UnknownOrderError
+//	if errors.As(err, &unknown) {
+//		rec, err := c.ReconcileUnknown(ctx, unknown)
+//		// err != nil: still unknown, ask again later; rec.Booked: booked after all
+//	}
+//
+// It wraps ErrOutcomeUnknown.
 type UnknownOrderError struct {
 	// OrderNo is the orderNo that was sent (filled by the client when the request left it
 	// empty).
 	OrderNo string
 	// ReqType is the request's reqType.
 	ReqType ReqType
-	// ReqYmd is the KST date (YYYYMMDD) on which the request was sent. If the call straddled
-	// midnight, the booking may be registered on the next day.
+	// ReqYmd is the KST date (YYYYMMDD) on which the request was sent.
 	ReqYmd string
+	// ReqYmds lists every KST date the booking may be registered under, ReqYmd first: a call
+	// sent close to midnight (or that straddled it) may be dated the day before or after.
+	ReqYmds []string
 	// Err is the underlying error; it wraps ErrOutcomeUnknown.
 	Err error
 }
 
 // Error describes the problem without secrets or personal data.
 func (e *UnknownOrderError) Error() string {
-	return fmt.Sprintf("epost: InsertOrder of orderNo %q (reqYmd %s) may have been booked; reconcile with ReconcileOrder before booking again: %v",
+	return fmt.Sprintf("epost: InsertOrder of orderNo %q (reqYmd %s) may have been booked; reconcile with ReconcileUnknown before booking again: %v",
 		e.OrderNo, e.ReqYmd, e.Err)
 }
 
@@ -344,6 +344,9 @@ func (e *CancelRefusedError) Error() string {
 func (e *CancelRefusedError) Is(target error) bool { return target == ErrCancelRefused }
 
 func capBody(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
 	if len(b) > maxErrorBody {
 		b = b[:maxErrorBody]
 	}

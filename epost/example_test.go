@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/epost"
 	"github.com/kshop-dev/kshop/epost/eposttest"
 )
@@ -80,11 +81,18 @@ func ExampleNewClient() {
 	)
 	fmt.Println(c != nil, err)
 
-	_, err = epost.NewClient(epost.Credentials{APIKey: "k", SecurityKey: "too-short"})
-	fmt.Println(err)
+	// Every problem is reported at once; printing the error never shows a key.
+	_, err = epost.NewClient(epost.Credentials{APIKey: "k", SecurityKey: "too-short", CustomerNo: "12ab"})
+	var ve *kshop.ValidationError
+	if errors.As(err, &ve) {
+		for _, p := range ve.Problems {
+			fmt.Println(p.Field, "-", p.Rule, "-", errors.Is(p, epost.ErrSecurityKey))
+		}
+	}
 	// Output:
 	// true <nil>
-	// epost: invalid SecurityKey: must be at least 16 bytes (Korea Post issues 22-character keys), got 9
+	// Credentials.SecurityKey - too short - true
+	// Credentials.CustomerNo - invalid format - false
 }
 
 func ExampleClient_InsertOrder() {
@@ -100,16 +108,27 @@ func ExampleClient_InsertOrder() {
 	o, _ := srv.Order(b.RegiNo)
 	fmt.Println("state:", o.Status) // printYn defaults to Y: the waybill counts as printed
 
-	// Invalid input never leaves the process.
+	// Invalid input never leaves the process, and every problem is reported at once.
 	bad := exampleOrder()
 	bad.RecMob = "010-1234"
+	bad.GoodsNm = ""
+	bad.OrderNo = "ORD&1"
 	_, err = c.InsertOrder(context.Background(), bad)
-	fmt.Println(err)
+	var ve *kshop.ValidationError
+	if errors.As(err, &ve) {
+		for _, p := range ve.Problems {
+			fmt.Printf("%s (%s): %s\n", p.Field, p.Key, p.Rule)
+		}
+	}
+	fmt.Println("requests:", srv.Requests("InsertOrder"))
 	// Output:
 	// waybill: 6100000000003
 	// booked on: 20240501 fee: 3300
 	// state: waybill printed
-	// epost: InsertOrder: invalid recMob: not a valid Korean phone number: wrong number of digits for its prefix (***)
+	// OrderNo (orderNo): not allowed
+	// RecMob (recMob): invalid format
+	// GoodsNm (goodsNm): required
+	// requests: 1
 }
 
 func ExampleClient_ReconcileOrder() {
@@ -125,7 +144,7 @@ func ExampleClient_ReconcileOrder() {
 		fmt.Println("outcome unknown:", errors.Is(err, epost.ErrOutcomeUnknown))
 		rec, err := c.ReconcileOrder(context.Background(), unknown.OrderNo, unknown.ReqYmd)
 		if err != nil {
-			panic(err)
+			panic(err) // still unknown (errors.Is(err, epost.ErrOutcomeUnknown)): ask again later
 		}
 		fmt.Println("booked:", rec.Booked, rec.Reservation.RegiNo, rec.Reservation.Status)
 	}
@@ -134,6 +153,29 @@ func ExampleClient_ReconcileOrder() {
 	// outcome unknown: true
 	// booked: true 6100000000003 waybill printed
 	// requests: 1
+}
+
+func ExampleClient_ReconcileUnknown() {
+	srv, c := exampleFake()
+	defer srv.Close()
+
+	// The connection drops after Korea Post read the request, before it booked anything.
+	srv.InjectFault(eposttest.Fault{Call: "InsertOrder", Kind: eposttest.FaultDrop})
+	_, err := c.InsertOrder(context.Background(), exampleOrder())
+
+	var unknown *epost.UnknownOrderError
+	if errors.As(err, &unknown) {
+		rec, err := c.ReconcileUnknown(context.Background(), unknown)
+		switch {
+		case err != nil:
+			fmt.Println("still unknown; ask again later")
+		case rec.Booked:
+			fmt.Println("booked after all:", rec.Reservation.RegiNo)
+		default:
+			fmt.Println("not booked (ERR-225): safe to book again")
+		}
+	}
+	// Output: not booked (ERR-225): safe to book again
 }
 
 func ExampleClient_GetResInfo() {

@@ -62,45 +62,17 @@ type fieldList []field
 // add appends an item, even when its value is empty (inqTelCn needs "present but empty").
 func (l *fieldList) add(name, value string) { *l = append(*l, field{name, value}) }
 
-// opt appends an item only when its value is not empty.
-func (l *fieldList) opt(name, value string) {
-	if value != "" {
-		l.add(name, value)
-	}
-}
-
-// plaintext joins the items as k=v&k=v without escaping, which is what the service parses. A
-// value holding '&', '=', CR, LF or NUL would break that; it is refused, naming the item, or
-// replaced by a space when sanitize is set. Invalid UTF-8 is always refused.
-func (l fieldList) plaintext(call string, sanitize bool) (string, error) {
+// plaintext joins the items as k=v&k=v without escaping, which is what the service parses.
+// The values were checked by the item tables: none holds '&', '=' or a control character.
+func (l fieldList) plaintext() string {
 	var b strings.Builder
 	for i, f := range l {
-		v := f.value
-		if !utf8.ValidString(v) {
-			return "", invalid(call, f.name, "not valid UTF-8 text")
-		}
-		if strings.ContainsAny(v, "&=\r\n\x00") {
-			if !sanitize {
-				return "", invalid(call, f.name, "contains '&', '=', CR, LF or NUL, which regData cannot carry (WithSanitizeValues replaces them with spaces)")
-			}
-			v = sanitizeValue(v)
-		}
 		if i > 0 {
 			b.WriteByte('&')
 		}
 		b.WriteString(f.name)
 		b.WriteByte('=')
-		b.WriteString(v)
+		b.WriteString(f.value)
 	}
-	return b.String(), nil
-}
-
-func sanitizeValue(v string) string {
-	return strings.Map(func(r rune) rune {
-		switch r {
-		case '&', '=', '\r', '\n', 0:
-			return ' '
-		}
-		return r
-	}, v)
+	return b.String()
 }

@@ -2,8 +2,9 @@ package epost
 
 import (
 	"context"
-	"strconv"
 	"strings"
+
+	"github.com/kshop-dev/kshop"
 )
 
 // InsertOfficeRequest registers a supply office (공급지): the sender address of normal
@@ -43,58 +44,17 @@ type OfficeResult struct {
 // chrgPrsnEmail, officeSortSeq, officeDivCd. Confirmed by the manual (item order inferred from
 // its table).
 func (c *Client) InsertOffice(ctx context.Context, req InsertOfficeRequest) (*OfficeResult, error) {
-	call := callInsertOffice.name
-	custNo, err := c.custNo(call)
-	if err != nil {
+	op := callInsertOffice.op()
+	if err := c.begin(ctx, op); err != nil {
 		return nil, err
 	}
-	ch := checker{call: call, rule: c.s.lengthRule}
-	ch.alnum("officeSer", req.OfficeSer, 20, true)
-	ch.text("officeNm", req.OfficeNm, 100, true)
-	ch.zip("officeZip", req.OfficeZip, true)
-	ch.text("officeAddr1", req.OfficeAddr1, 60, true)
-	ch.text("officeAddr2", req.OfficeAddr2, 100, true)
-	if strings.TrimSpace(req.OfficeTelno) == "" {
-		ch.fail("officeTelno", "required")
-	}
-	tel := ch.phoneFormatted("officeTelno", req.OfficeTelno, 14)
-	fax := ch.phoneFormatted("officeFaxNo", req.OfficeFaxNo, 14)
-	ch.text("contactNm", req.ContactNm, 50, true)
-	mob := ch.phoneFormatted("chrgPrsnMob", req.ChrgPrsnMob, 14)
-	ch.text("chrgPrsnEmail", req.ChrgPrsnEmail, 60, false)
-	if req.ChrgPrsnEmail != "" && !strings.Contains(req.ChrgPrsnEmail, "@") {
-		ch.fail("chrgPrsnEmail", "not an e-mail address")
-	}
-	if req.OfficeSortSeq < 0 || int64(req.OfficeSortSeq) > 9999999999 {
-		ch.fail("officeSortSeq", "must be 0 to 9999999999")
-	}
-	switch req.OfficeDivCd {
-	case 0, OfficeSenderAndReturn, OfficeSender, OfficeReturn:
-	default:
-		ch.fail("officeDivCd", "must be 1, 2 or 4")
-	}
-	if err := ch.result(); err != nil {
+	var p problems
+	items := fieldList{{"custNo", c.custNoItem(&p)}}
+	more, _ := officeSpec.build(c, &req, &p)
+	if err := p.err(op); err != nil {
 		return nil, err
 	}
-	var items fieldList
-	items.add("custNo", custNo)
-	items.add("officeSer", req.OfficeSer)
-	items.add("officeNm", req.OfficeNm)
-	items.add("officeZip", req.OfficeZip)
-	items.add("officeAddr1", req.OfficeAddr1)
-	items.add("officeAddr2", req.OfficeAddr2)
-	items.add("officeTelno", tel)
-	items.opt("officeFaxNo", fax)
-	items.add("contactNm", req.ContactNm)
-	items.opt("chrgPrsnMob", mob)
-	items.opt("chrgPrsnEmail", req.ChrgPrsnEmail)
-	if req.OfficeSortSeq > 0 {
-		items.add("officeSortSeq", strconv.Itoa(req.OfficeSortSeq))
-	}
-	if req.OfficeDivCd != 0 {
-		items.add("officeDivCd", strconv.Itoa(int(req.OfficeDivCd)))
-	}
-	root, err := c.contract(ctx, callInsertOffice, items, nil)
+	root, err := c.contract(ctx, callInsertOffice, append(items, more...), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -102,6 +62,29 @@ func (c *Client) InsertOffice(ctx context.Context, req InsertOfficeRequest) (*Of
 		ChkResult: root.value("chkResult"), OfficeSer: root.value("officeSer"), OfficeNm: root.value("officeNm"),
 		RegiPoNm: root.value("regiPoNm", "regipoNm"), OfficeDivCd: root.value("officeDivCd"), Raw: root.leaves(),
 	}, nil
+}
+
+// officeSpec is InsertOffice's item table (custNo comes first, from the credentials).
+var officeSpec = spec[InsertOfficeRequest]{
+	items: []item[InsertOfficeRequest]{
+		{field: "OfficeSer", key: "officeSer", kind: kindAlnum, required: true, max: 20, get: func(r *InsertOfficeRequest) string { return r.OfficeSer }},
+		{field: "OfficeNm", key: "officeNm", kind: kindText, required: true, max: 100, get: func(r *InsertOfficeRequest) string { return r.OfficeNm }},
+		{field: "OfficeZip", key: "officeZip", kind: kindDigits, required: true, min: 5, max: 5, get: func(r *InsertOfficeRequest) string { return r.OfficeZip }},
+		{field: "OfficeAddr1", key: "officeAddr1", kind: kindText, required: true, max: 60, get: func(r *InsertOfficeRequest) string { return r.OfficeAddr1 }},
+		{field: "OfficeAddr2", key: "officeAddr2", kind: kindText, required: true, max: 100, get: func(r *InsertOfficeRequest) string { return r.OfficeAddr2 }},
+		{field: "OfficeTelno", key: "officeTelno", kind: kindPhoneHyphen, required: true, max: 14, get: func(r *InsertOfficeRequest) string { return r.OfficeTelno }},
+		{field: "OfficeFaxNo", key: "officeFaxNo", kind: kindPhoneHyphen, max: 14, get: func(r *InsertOfficeRequest) string { return r.OfficeFaxNo }},
+		{field: "ContactNm", key: "contactNm", kind: kindText, required: true, max: 50, get: func(r *InsertOfficeRequest) string { return r.ContactNm }},
+		{field: "ChrgPrsnMob", key: "chrgPrsnMob", kind: kindPhoneHyphen, max: 14, get: func(r *InsertOfficeRequest) string { return r.ChrgPrsnMob }},
+		{field: "ChrgPrsnEmail", key: "chrgPrsnEmail", kind: kindIdent, max: 60, get: func(r *InsertOfficeRequest) string { return r.ChrgPrsnEmail }},
+		{field: "OfficeSortSeq", key: "officeSortSeq", kind: kindDigits, min: 1, max: 10, get: func(r *InsertOfficeRequest) string { return itoaNonZero(r.OfficeSortSeq) }},
+		{field: "OfficeDivCd", key: "officeDivCd", kind: kindEnum, enum: officeDivs, get: func(r *InsertOfficeRequest) string { return itoaNonZero(int(r.OfficeDivCd)) }},
+	},
+	cross: func(r *InsertOfficeRequest, p *problems) {
+		if r.ChrgPrsnEmail != "" && !strings.Contains(r.ChrgPrsnEmail, "@") {
+			p.add(&kshop.FieldError{Field: "ChrgPrsnEmail", Key: "chrgPrsnEmail", Rule: kshop.RuleFormat, Detail: "not an e-mail address"})
+		}
+	},
 }
 
 // Office is one officeInfo entry of GetOfficeInfo.
@@ -126,18 +109,17 @@ type Office struct {
 // Endpoint api.GetOfficeInfo.jparcel (SHPAPI-R01-01), regData custNo, officeDivReqCd; answer a
 // list of officeInfo. Confirmed by the manual.
 func (c *Client) GetOfficeInfo(ctx context.Context, divs OfficeDiv) ([]Office, error) {
-	call := callGetOfficeInfo.name
-	custNo, err := c.custNo(call)
-	if err != nil {
+	op := callGetOfficeInfo.op()
+	if err := c.begin(ctx, op); err != nil {
 		return nil, err
 	}
-	if divs < 0 || divs > 7 {
-		return nil, invalid(call, "officeDivReqCd", "must be a sum of 1, 2 and 4 (1 to 7)")
+	var p problems
+	items := fieldList{{"custNo", c.custNoItem(&p)}}
+	if v, ok := c.checkItem(&p, "divs", "officeDivReqCd", kindInt, false, 1, 7, nil, itoaNonZero(int(divs))); ok && v != "" {
+		items.add("officeDivReqCd", v)
 	}
-	var items fieldList
-	items.add("custNo", custNo)
-	if divs != 0 {
-		items.add("officeDivReqCd", strconv.Itoa(int(divs)))
+	if err := p.err(op); err != nil {
+		return nil, err
 	}
 	root, err := c.contract(ctx, callGetOfficeInfo, items, nil)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/internal/transport"
 )
 
@@ -26,8 +27,9 @@ const (
 // tracking services serve nothing else.
 var httpOnlyHosts = []string{"openapi.epost.go.kr", "biz.epost.go.kr"}
 
-// Option configures a Client. Options validate their arguments; NewClient returns the error.
-type Option func(*settings) error
+// Option configures a Client. Options validate their arguments; NewClient reports every
+// problem in one *kshop.ValidationError whose Field names the option ("WithBaseURL").
+type Option func(*settings) *kshop.FieldError
 
 type settings struct {
 	baseURL, publicTraceURL, bizTraceURL string
@@ -57,7 +59,7 @@ func defaultSettings() settings {
 // manual writes http, so https is inferred from a working client). Plain http is refused
 // unless the host is loopback or allowed with WithAllowHTTPHost.
 func WithBaseURL(u string) Option {
-	return func(s *settings) error {
+	return func(s *settings) *kshop.FieldError {
 		if err := checkURL("WithBaseURL", u); err != nil {
 			return err
 		}
@@ -69,7 +71,7 @@ func WithBaseURL(u string) Option {
 // WithPublicTraceBaseURL replaces the data.go.kr trace service's base URL (default
 // http://openapi.epost.go.kr). The path /trace/retrieveLongitudinalService/… is appended.
 func WithPublicTraceBaseURL(u string) Option {
-	return func(s *settings) error {
+	return func(s *settings) *kshop.FieldError {
 		if err := checkURL("WithPublicTraceBaseURL", u); err != nil {
 			return err
 		}
@@ -81,7 +83,7 @@ func WithPublicTraceBaseURL(u string) Option {
 // WithBizTraceBaseURL replaces the contract-customer trace service's base URL (default
 // http://biz.epost.go.kr). The path /KpostPortal/openapi is appended.
 func WithBizTraceBaseURL(u string) Option {
-	return func(s *settings) error {
+	return func(s *settings) *kshop.FieldError {
 		if err := checkURL("WithBizTraceBaseURL", u); err != nil {
 			return err
 		}
@@ -94,10 +96,10 @@ func WithBizTraceBaseURL(u string) Option {
 // http://ship.epost.go.kr, as the manual writes it, if https ever fails). Keys travel in clear
 // text over http; only the two tracking hosts are allowed without this option.
 func WithAllowHTTPHost(host string) Option {
-	return func(s *settings) error {
+	return func(s *settings) *kshop.FieldError {
 		h := strings.TrimSpace(host)
 		if h == "" || strings.ContainsAny(h, "/:?#@ ") {
-			return invalid("", "WithAllowHTTPHost", "must be a bare host name")
+			return optionProblem("WithAllowHTTPHost", kshop.RuleFormat, "must be a bare host name")
 		}
 		s.allowHTTP = append(s.allowHTTP, h)
 		return nil
@@ -107,15 +109,15 @@ func WithAllowHTTPHost(host string) Option {
 // WithHTTPClient sends requests through hc (its Transport, Timeout and Jar are used; redirects
 // are never followed). Tests give an httpmock.NewMockTransport() this way.
 func WithHTTPClient(hc *http.Client) Option {
-	return func(s *settings) error {
-		return optionError("WithHTTPClient", s.common.SetHTTPClient(hc))
+	return func(s *settings) *kshop.FieldError {
+		return optionError("WithHTTPClient", kshop.RuleRequired, s.common.SetHTTPClient(hc))
 	}
 }
 
 // WithLogger logs requests and answers at debug level and retries at warn level, with keys,
 // regData and phone numbers redacted. The default discards.
 func WithLogger(l *slog.Logger) Option {
-	return func(s *settings) error {
+	return func(s *settings) *kshop.FieldError {
 		s.common.SetLogger(l)
 		return nil
 	}
@@ -123,8 +125,8 @@ func WithLogger(l *slog.Logger) Option {
 
 // WithTimeout bounds each attempt (default 30 s) when the HTTP client has no timeout.
 func WithTimeout(d time.Duration) Option {
-	return func(s *settings) error {
-		return optionError("WithTimeout", s.common.SetTimeout(d))
+	return func(s *settings) *kshop.FieldError {
+		return optionError("WithTimeout", kshop.RuleRange, s.common.SetTimeout(d))
 	}
 }
 
@@ -134,8 +136,8 @@ func WithTimeout(d time.Duration) Option {
 // waits between 200 ms and 5 s. Non-idempotent calls are retried only when the request
 // provably never reached the server (or it answered 429), whatever this says.
 func WithRetry(max int, wait time.Duration) Option {
-	return func(s *settings) error {
-		return optionError("WithRetry", s.common.SetRetry(max, wait))
+	return func(s *settings) *kshop.FieldError {
+		return optionError("WithRetry", kshop.RuleRange, s.common.SetRetry(max, wait))
 	}
 }
 
@@ -143,8 +145,8 @@ func WithRetry(max int, wait time.Duration) Option {
 // recommends sending a User-Agent (any value) together with Connection: keep-alive, because
 // the firewall may block high-volume callers without them; both are always sent.
 func WithUserAgent(product string) Option {
-	return func(s *settings) error {
-		return optionError("WithUserAgent", s.common.SetUserAgent(product))
+	return func(s *settings) *kshop.FieldError {
+		return optionError("WithUserAgent", kshop.RuleControlChars, s.common.SetUserAgent(product))
 	}
 }
 
@@ -152,13 +154,13 @@ func WithUserAgent(product string) Option {
 // key=…&regData=… as an application/x-www-form-urlencoded body, which keeps regData out of
 // URLs and access logs; http.MethodGet puts them in the query string. The manual allows both.
 func WithHTTPMethod(method string) Option {
-	return func(s *settings) error {
+	return func(s *settings) *kshop.FieldError {
 		switch strings.ToUpper(method) {
 		case http.MethodPost, http.MethodGet:
 			s.method = strings.ToUpper(method)
 			return nil
 		}
-		return invalid("", "WithHTTPMethod", "must be GET or POST")
+		return optionProblem("WithHTTPMethod", kshop.RuleNotAllowed, "must be GET or POST")
 	}
 }
 
@@ -166,7 +168,7 @@ func WithHTTPMethod(method string) Option {
 // of refusing the request. The regData plaintext has no escaping, so these characters cannot
 // be sent as they are.
 func WithSanitizeValues() Option {
-	return func(s *settings) error {
+	return func(s *settings) *kshop.FieldError {
 		s.sanitize = true
 		return nil
 	}
@@ -175,9 +177,9 @@ func WithSanitizeValues() Option {
 // WithLengthRule chooses how item lengths are counted (default LengthUTF8Bytes, the strictest;
 // the manual does not say).
 func WithLengthRule(r LengthRule) Option {
-	return func(s *settings) error {
+	return func(s *settings) *kshop.FieldError {
 		if r < LengthUTF8Bytes || r > LengthCharacters {
-			return invalid("", "WithLengthRule", "unknown rule")
+			return optionProblem("WithLengthRule", kshop.RuleNotAllowed, "unknown rule")
 		}
 		s.lengthRule = r
 		return nil
@@ -189,15 +191,15 @@ func WithLengthRule(r LengthRule) Option {
 // ("Encoding"); either is accepted: a key containing %XX escapes is decoded once, and the
 // client encodes it exactly once when sending, so it is never double-encoded.
 func WithTraceServiceKey(key string) Option {
-	return func(s *settings) error {
+	return func(s *settings) *kshop.FieldError {
 		k := strings.TrimSpace(key)
 		if k == "" {
-			return invalid("", "WithTraceServiceKey", "empty")
+			return optionProblem("WithTraceServiceKey", kshop.RuleRequired, "")
 		}
 		if strings.Contains(k, "%") {
 			dec, err := url.PathUnescape(k)
 			if err != nil {
-				return invalid("", "WithTraceServiceKey", "holds a malformed %-escape")
+				return optionProblem("WithTraceServiceKey", kshop.RuleFormat, "holds a malformed %-escape")
 			}
 			k = dec
 		}
@@ -210,10 +212,10 @@ func WithTraceServiceKey(key string) Option {
 // (biz.epost.go.kr/KpostPortal/openapi). One working client uses the contract API's key here;
 // the SDK does not assume so (inferred), because the key would then travel over plain http.
 func WithBizTraceKey(regkey string) Option {
-	return func(s *settings) error {
+	return func(s *settings) *kshop.FieldError {
 		k := strings.TrimSpace(regkey)
 		if k == "" {
-			return invalid("", "WithBizTraceKey", "empty")
+			return optionProblem("WithBizTraceKey", kshop.RuleRequired, "")
 		}
 		s.bizTraceKey = k
 		return nil
@@ -223,7 +225,7 @@ func WithBizTraceKey(regkey string) Option {
 // WithBizTraceShowReceipt controls showRec=Y on contract-customer traces (default on), which
 // working callers send to include the 접수 (acceptance) information of contract parcels.
 func WithBizTraceShowReceipt(on bool) Option {
-	return func(s *settings) error {
+	return func(s *settings) *kshop.FieldError {
 		s.bizShowRec = on
 		return nil
 	}
@@ -232,21 +234,25 @@ func WithBizTraceShowReceipt(on bool) Option {
 // WithClock replaces time.Now, which the client uses for the KST date of InsertOrder (for
 // reconciliation) and for generated order numbers.
 func WithClock(now func() time.Time) Option {
-	return func(s *settings) error {
+	return func(s *settings) *kshop.FieldError {
 		if now == nil {
-			return invalid("", "WithClock", "nil function")
+			return optionProblem("WithClock", kshop.RuleRequired, "nil function")
 		}
 		s.now = now
 		return nil
 	}
 }
 
-func checkURL(option, raw string) error {
+func checkURL(option, raw string) *kshop.FieldError {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return invalid("", option, "must be an absolute http(s) URL")
+		return optionProblem(option, kshop.RuleFormat, "must be an absolute http(s) URL")
 	}
 	return nil
+}
+
+func optionProblem(option string, rule kshop.Rule, detail string) *kshop.FieldError {
+	return &kshop.FieldError{Field: option, Rule: rule, Detail: detail}
 }
 
 // transportConfig turns the settings into the shared transport's configuration.
@@ -259,10 +265,10 @@ func (s *settings) transportConfig(secrets []string) transport.Config {
 	return cfg
 }
 
-// optionError wraps a shared option's validation failure in this package's option error.
-func optionError(option string, err error) error {
+// optionError turns a shared option's validation failure into a field problem.
+func optionError(option string, rule kshop.Rule, err error) *kshop.FieldError {
 	if err == nil {
 		return nil
 	}
-	return invalid("", option, err.Error())
+	return &kshop.FieldError{Field: option, Rule: rule, Detail: err.Error()}
 }

@@ -6,11 +6,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/url"
+	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/internal/wire"
 )
 
@@ -118,48 +120,89 @@ type Booking struct {
 // InsertOrder books a parcel (소포신청): a pickup reservation and a waybill number. It is not
 // idempotent and is never retried once the request may have reached Korea Post. When the
 // outcome is unknown (a timeout, a dropped connection, a 5xx or an unreadable answer after the
-// request was sent) the error is an *UnknownOrderError wrapping ErrOutcomeUnknown; call
-// ReconcileOrder with its OrderNo and ReqYmd before booking again.
+// request was sent, whether or not ctx ended meanwhile) the error is an *UnknownOrderError
+// wrapping ErrOutcomeUnknown; pass it to ReconcileUnknown before booking again.
 //
-// All items are validated before any I/O (required items, lengths under the LengthRule,
-// digits-only phones normalized with the Korean phone rules, 5-digit zips, YYYYMMDD dates,
-// enums, return-only items).
+// All items are validated before any I/O, and every problem is reported at once in a
+// *kshop.ValidationError (Op "epost.InsertOrder"; Field the Go field, Key the manual's item
+// name): required items, lengths under the LengthRule, digits-only phones normalized with the
+// Korean phone rules, 5-digit zips, YYYYMMDD dates, enums, return-only items, and characters
+// regData cannot carry.
 //
 // Endpoint api.InsertOrder.jparcel (SHPAPI-C02-01): key and option in the clear, the 42 items
 // as regData. Confirmed by the manual; answer element names confirmed by the manual and
 // working callers (regiPoNm/regipoNm both read).
 func (c *Client) InsertOrder(ctx context.Context, req InsertOrderRequest) (*Booking, error) {
-	items, orderNo, err := c.orderItems(req)
-	if err != nil {
+	if err := c.begin(ctx, callInsertOrder.op()); err != nil {
 		return nil, err
 	}
-	var extra url.Values
-	if req.Option != "" {
-		extra = url.Values{"option": {string(req.Option)}}
+	req.CustNo = firstNonEmpty(req.CustNo, c.creds.CustomerNo)
+	req.ApprNo = firstNonEmpty(req.ApprNo, c.creds.ApprovalNo)
+	if req.OrderNo == "" {
+		req.OrderNo = c.newOrderNo()
 	}
-	reqYmd := FormatDate(c.s.now())
-	root, err := c.contract(ctx, callInsertOrder, items, extra)
-	if err != nil {
-		if errors.Is(err, ErrOutcomeUnknown) {
-			return nil, &UnknownOrderError{OrderNo: orderNo, ReqType: req.ReqType, ReqYmd: reqYmd, Err: err}
+	var p problems
+	items, params := orderSpec.build(c, &req, &p)
+	if err := p.err(callInsertOrder.op()); err != nil {
+		return nil, err
+	}
+	start := c.s.now()
+	root, err := c.contract(ctx, callInsertOrder, items, params)
+	if err == nil {
+		var b *Booking
+		if b, err = decodeBooking(root, req.TestYn == Yes, c.errBody); err == nil {
+			b.ReqType, b.ReqYmd = req.ReqType, FormatDate(start)
+			if b.OrderNo == "" {
+				b.OrderNo = req.OrderNo
+			}
+			return b, nil
 		}
-		return nil, err
 	}
+	if errors.Is(err, ErrOutcomeUnknown) {
+		return nil, &UnknownOrderError{OrderNo: req.OrderNo, ReqType: req.ReqType, ReqYmd: FormatDate(start),
+			ReqYmds: bookingDates(start, c.s.now()), Err: err}
+	}
+	return nil, err
+}
+
+// dateSkew is how far Korea Post's clock may be from ours when it dates a booking: a call
+// within this distance of midnight may be registered on the neighbouring day.
+const dateSkew = 5 * time.Minute
+
+// bookingDates lists the KST dates a booking sent between start and end may carry, the date
+// of start first.
+func bookingDates(start, end time.Time) []string {
+	out := []string{FormatDate(start)}
+	for _, t := range []time.Time{start.Add(-dateSkew), end, end.Add(dateSkew)} {
+		d := FormatDate(t)
+		if !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// decodeBooking reads InsertOrder's answer. Anything that does not prove one booking (no
+// waybill, one that is not 13 digits, two different ones, the test waybill for a real order)
+// is a *ResponseError wrapping ErrOutcomeUnknown: the request did reach Korea Post.
+func decodeBooking(root *node, test bool, body func([]byte) []byte) (*Booking, error) {
 	b := bookingFrom(root)
-	b.ReqType, b.ReqYmd = req.ReqType, reqYmd
-	if b.OrderNo == "" {
-		b.OrderNo = orderNo
+	fail := func(p ResponseProblem, detail string) (*Booking, error) {
+		return nil, newResponseError(ServiceContract, callInsertOrder.name, http.StatusOK, p, detail, body(root.raw), true)
+	}
+	waybills := map[string]bool{}
+	for _, n := range root.findAll("regiNo") {
+		waybills[n.text] = true
 	}
 	switch {
 	case b.RegiNo == "":
-		err = &ResponseError{Service: ServiceContract, Call: callInsertOrder.name, StatusCode: 200,
-			Problem: ProblemMissingElement, Detail: "regiNo", outcomeUnknown: true}
-	case b.RegiNo != TestWaybill && !isDigits(b.RegiNo), b.RegiNo != TestWaybill && len(b.RegiNo) != 13:
-		err = &ResponseError{Service: ServiceContract, Call: callInsertOrder.name, StatusCode: 200,
-			Problem: ProblemUnexpectedValue, Detail: "regiNo is not 13 digits", outcomeUnknown: true}
-	}
-	if err != nil {
-		return nil, &UnknownOrderError{OrderNo: orderNo, ReqType: req.ReqType, ReqYmd: reqYmd, Err: err}
+		return fail(ProblemMissingElement, "regiNo")
+	case len(waybills) > 1:
+		return fail(ProblemUnexpectedValue, "two different regiNo values")
+	case b.RegiNo == TestWaybill && !test:
+		return fail(ProblemUnexpectedValue, "the test waybill for an order not sent as a test")
+	case b.RegiNo != TestWaybill && (!isDigits(b.RegiNo) || len(b.RegiNo) != 13):
+		return fail(ProblemUnexpectedValue, "regiNo is not 13 digits")
 	}
 	b.Test = b.RegiNo == TestWaybill
 	return b, nil
@@ -210,159 +253,85 @@ func parseCompact(s string) time.Time {
 	return t
 }
 
-// orderItems validates req and builds its regData items in the manual's order.
-func (c *Client) orderItems(req InsertOrderRequest) (fieldList, string, error) {
-	call := callInsertOrder.name
-	if err := c.needContract(call); err != nil {
-		return nil, "", err
-	}
-	ch := checker{call: call, rule: c.s.lengthRule}
-	custNo := firstNonEmpty(req.CustNo, c.creds.CustomerNo)
-	apprNo := firstNonEmpty(req.ApprNo, c.creds.ApprovalNo)
-	orderNo := req.OrderNo
-	if orderNo == "" {
-		orderNo = c.newOrderNo()
-	}
-	isReturn := req.ReqType == ReqReturn
-
-	ch.oneOf("option", string(req.Option), false, "000", "001")
-	ch.digits("custNo", custNo, 1, 10, true)
-	ch.digits("apprNo", apprNo, 1, 10, true)
-	ch.oneOf("payType", string(req.PayType), true, "1", "2")
-	ch.oneOf("reqType", string(req.ReqType), true, "1", "2")
-	ch.alnum("officeSer", req.OfficeSer, 20, true)
-	if req.Weight < 0 || req.Weight > 30 {
-		ch.fail("weight", "must be 1 to 30 kg (0 leaves the service's default of 2)")
-	}
-	if req.Volume < 0 || req.Volume > 160 {
-		ch.fail("volume", "must be 1 to 160 cm (0 leaves the service's default of 60)")
-	}
-	ch.yesNo("microYn", req.MicroYn, true)
-	ch.oneOf("packngMtrCd", string(req.PackngMtrCd), false, "01", "03", "05", "09")
-	ch.text("orderNo", orderNo, 50, true)
-	ch.yesNo("ddayDelivReq", req.DdayDelivReq, false)
-	ch.yesNo("insuYn", req.InsuYn, false)
-	switch {
-	case req.InsuYn == Yes && req.InsuAmt == 0:
-		ch.fail("insuAmt", "required when insuYn is Y")
-	case req.InsuYn == Yes && (req.InsuAmt < 100000 || req.InsuAmt > 3000000):
-		ch.fail("insuAmt", "must be 100,000 to 3,000,000 won")
-	case req.InsuYn == Yes && req.InsuAmt%10 != 0:
-		ch.fail("insuAmt", "must not use 1-won units (a multiple of 10)")
-	case req.InsuYn != Yes && req.InsuAmt != 0:
-		ch.fail("insuAmt", "only allowed with insuYn=Y")
-	}
-	ch.text("ordCompNm", req.OrdCompNm, 100, true)
-	if req.InqTelCn != nil {
-		ch.text("inqTelCn", *req.InqTelCn, 100, false)
-	}
-	ch.text("ordNm", req.OrdNm, 40, false)
-	ch.zip("ordZip", req.OrdZip, false)
-	ch.text("ordAddr1", req.OrdAddr1, 60, false)
-	ch.text("ordAddr2", req.OrdAddr2, 100, false)
-	ordTel := ch.phoneDigits("ordTel", req.OrdTel, 12)
-	ordMob := ch.phoneDigits("ordMob", req.OrdMob, 12)
-	ch.text("recNm", req.RecNm, 40, true)
-	ch.zip("recZip", req.RecZip, true)
-	ch.text("recAddr1", req.RecAddr1, 150, true)
-	ch.text("recAddr2", req.RecAddr2, 300, true)
-	if strings.TrimSpace(req.RecTel) == "" && strings.TrimSpace(req.RecMob) == "" {
-		ch.fail("recTel", "recTel or recMob is required")
-	}
-	recTel := ch.phoneDigits("recTel", req.RecTel, 12)
-	recMob := ch.phoneDigits("recMob", req.RecMob, 12)
-	ch.oneOf("contCd", string(req.ContCd), true, "021", "022", "023", "024", "025", "026", "027", "028", "029")
-	ch.text("goodsNm", req.GoodsNm, 400, true)
-	ch.text("goodsCd", req.GoodsCd, 400, false)
-	ch.text("goodsMdl", req.GoodsMdl, 400, false)
-	ch.text("goodsSize", req.GoodsSize, 30, false)
-	ch.text("goodsColor", req.GoodsColor, 40, false)
-	if req.Qty < 0 || req.Qty > 99999 {
-		ch.fail("qty", "must be 1 to 99999")
-	}
-	ch.text("delivMsg", req.DelivMsg, 200, false)
-	ch.oneOf("smsOrdCd", string(req.SmsOrdCd), false, "1", "2")
-	ch.text("retReason", req.RetReason, 40, false)
-	ch.date("retVisitYmd", req.RetVisitYmd, false)
-	ch.digits("retOrigRegiNo", req.RetOrigRegiNo, 13, 13, false)
-	if !isReturn {
-		for _, f := range []struct{ name, v string }{
-			{"retReason", req.RetReason}, {"retVisitYmd", req.RetVisitYmd}, {"retOrigRegiNo", req.RetOrigRegiNo},
-		} {
-			if f.v != "" {
-				ch.fail(f.name, "only for return parcels (reqType 2)")
+// orderSpec is InsertOrder's item table, in the manual's order: it checks every item and
+// writes the regData.
+var orderSpec = spec[InsertOrderRequest]{
+	items: []item[InsertOrderRequest]{
+		{field: "Option", key: "option", kind: kindEnum, enum: outputOptions, param: true, get: func(r *InsertOrderRequest) string { return string(r.Option) }},
+		{field: "CustNo", key: "custNo", kind: kindDigits, required: true, min: 1, max: 10, get: func(r *InsertOrderRequest) string { return r.CustNo }},
+		{field: "ApprNo", key: "apprNo", kind: kindDigits, required: true, min: 1, max: 10, get: func(r *InsertOrderRequest) string { return r.ApprNo }},
+		{field: "PayType", key: "payType", kind: kindEnum, required: true, enum: payTypes, get: func(r *InsertOrderRequest) string { return string(r.PayType) }},
+		{field: "ReqType", key: "reqType", kind: kindEnum, required: true, enum: reqTypes, get: func(r *InsertOrderRequest) string { return string(r.ReqType) }},
+		{field: "OfficeSer", key: "officeSer", kind: kindAlnum, required: true, max: 20, get: func(r *InsertOrderRequest) string { return r.OfficeSer }},
+		{field: "Weight", key: "weight", kind: kindInt, min: 1, max: 30, get: func(r *InsertOrderRequest) string { return itoaNonZero(r.Weight) }},
+		{field: "Volume", key: "volume", kind: kindInt, min: 1, max: 160, get: func(r *InsertOrderRequest) string { return itoaNonZero(r.Volume) }},
+		{field: "MicroYn", key: "microYn", kind: kindEnum, required: true, enum: yesNos, get: func(r *InsertOrderRequest) string { return string(r.MicroYn) }},
+		{field: "PackngMtrCd", key: "packngMtrCd", kind: kindEnum, enum: packagings, get: func(r *InsertOrderRequest) string { return string(r.PackngMtrCd) }},
+		{field: "OrderNo", key: "orderNo", kind: kindIdent, required: true, max: 50, get: func(r *InsertOrderRequest) string { return r.OrderNo }},
+		{field: "DdayDelivReq", key: "ddayDelivReq", kind: kindEnum, enum: yesNos, get: func(r *InsertOrderRequest) string { return string(r.DdayDelivReq) }},
+		{field: "InsuYn", key: "insuYn", kind: kindEnum, enum: yesNos, get: func(r *InsertOrderRequest) string { return string(r.InsuYn) }},
+		{field: "InsuAmt", key: "insuAmt", kind: kindInt, min: 100000, max: 3000000, get: func(r *InsertOrderRequest) string { return itoaNonZero(r.InsuAmt) }},
+		{field: "OrdCompNm", key: "ordCompNm", kind: kindText, required: true, max: 100, get: func(r *InsertOrderRequest) string { return r.OrdCompNm }},
+		{field: "InqTelCn", key: "inqTelCn", kind: kindText, max: 100,
+			get:  func(r *InsertOrderRequest) string { return deref(r.InqTelCn) },
+			keep: func(r *InsertOrderRequest) bool { return r.InqTelCn != nil }},
+		{field: "OrdNm", key: "ordNm", kind: kindText, max: 40, get: func(r *InsertOrderRequest) string { return r.OrdNm }},
+		{field: "OrdZip", key: "ordZip", kind: kindDigits, min: 5, max: 5, get: func(r *InsertOrderRequest) string { return r.OrdZip }},
+		{field: "OrdAddr1", key: "ordAddr1", kind: kindText, max: 60, get: func(r *InsertOrderRequest) string { return r.OrdAddr1 }},
+		{field: "OrdAddr2", key: "ordAddr2", kind: kindText, max: 100, get: func(r *InsertOrderRequest) string { return r.OrdAddr2 }},
+		{field: "OrdTel", key: "ordTel", kind: kindPhone, max: 12, get: func(r *InsertOrderRequest) string { return r.OrdTel }},
+		{field: "OrdMob", key: "ordMob", kind: kindPhone, max: 12, get: func(r *InsertOrderRequest) string { return r.OrdMob }},
+		{field: "RecNm", key: "recNm", kind: kindText, required: true, max: 40, get: func(r *InsertOrderRequest) string { return r.RecNm }},
+		{field: "RecZip", key: "recZip", kind: kindDigits, required: true, min: 5, max: 5, get: func(r *InsertOrderRequest) string { return r.RecZip }},
+		{field: "RecAddr1", key: "recAddr1", kind: kindText, required: true, max: 150, get: func(r *InsertOrderRequest) string { return r.RecAddr1 }},
+		{field: "RecAddr2", key: "recAddr2", kind: kindText, required: true, max: 300, get: func(r *InsertOrderRequest) string { return r.RecAddr2 }},
+		{field: "RecTel", key: "recTel", kind: kindPhone, max: 12, get: func(r *InsertOrderRequest) string { return r.RecTel }},
+		{field: "RecMob", key: "recMob", kind: kindPhone, max: 12, get: func(r *InsertOrderRequest) string { return r.RecMob }},
+		{field: "ContCd", key: "contCd", kind: kindEnum, required: true, enum: contentCodes, get: func(r *InsertOrderRequest) string { return string(r.ContCd) }},
+		{field: "GoodsNm", key: "goodsNm", kind: kindText, required: true, max: 400, get: func(r *InsertOrderRequest) string { return r.GoodsNm }},
+		{field: "GoodsCd", key: "goodsCd", kind: kindText, max: 400, get: func(r *InsertOrderRequest) string { return r.GoodsCd }},
+		{field: "GoodsMdl", key: "goodsMdl", kind: kindText, max: 400, get: func(r *InsertOrderRequest) string { return r.GoodsMdl }},
+		{field: "GoodsSize", key: "goodsSize", kind: kindText, max: 30, get: func(r *InsertOrderRequest) string { return r.GoodsSize }},
+		{field: "GoodsColor", key: "goodsColor", kind: kindText, max: 40, get: func(r *InsertOrderRequest) string { return r.GoodsColor }},
+		{field: "Qty", key: "qty", kind: kindInt, min: 1, max: 99999, get: func(r *InsertOrderRequest) string { return itoaNonZero(r.Qty) }},
+		{field: "DelivMsg", key: "delivMsg", kind: kindText, max: 200, get: func(r *InsertOrderRequest) string { return r.DelivMsg }},
+		{field: "SmsOrdCd", key: "smsOrdCd", kind: kindEnum, enum: smsSenders, get: func(r *InsertOrderRequest) string { return string(r.SmsOrdCd) }},
+		{field: "RetReason", key: "retReason", kind: kindText, max: 40, get: func(r *InsertOrderRequest) string { return r.RetReason }},
+		{field: "RetVisitYmd", key: "retVisitYmd", kind: kindDate, get: func(r *InsertOrderRequest) string { return r.RetVisitYmd }},
+		{field: "RetOrigRegiNo", key: "retOrigRegiNo", kind: kindDigits, min: 13, max: 13, get: func(r *InsertOrderRequest) string { return r.RetOrigRegiNo }},
+		{field: "PrintYn", key: "printYn", kind: kindEnum, enum: yesNos, get: func(r *InsertOrderRequest) string { return string(r.PrintYn) }},
+		{field: "PrintAreaCdYn", key: "printAreaCdYn", kind: kindEnum, enum: yesNos, get: func(r *InsertOrderRequest) string { return string(r.PrintAreaCdYn) }},
+		{field: "TestYn", key: "testYn", kind: kindEnum, enum: yesNos, get: func(r *InsertOrderRequest) string { return string(r.TestYn) }},
+	},
+	cross: func(r *InsertOrderRequest, p *problems) {
+		switch {
+		case r.InsuYn == Yes && r.InsuAmt == 0:
+			p.add(&kshop.FieldError{Field: "InsuAmt", Key: "insuAmt", Rule: kshop.RuleRequired, Detail: "when InsuYn is Yes"})
+		case r.InsuYn == Yes && r.InsuAmt%10 != 0:
+			p.add(&kshop.FieldError{Field: "InsuAmt", Key: "insuAmt", Rule: kshop.RuleFormat, Detail: "no 1-won units (a multiple of 10)"})
+		case r.InsuYn != Yes && r.InsuAmt != 0:
+			p.add(&kshop.FieldError{Field: "InsuAmt", Key: "insuAmt", Rule: kshop.RuleConflict, Detail: "only with InsuYn Yes"})
+		}
+		if strings.TrimSpace(r.RecTel) == "" && strings.TrimSpace(r.RecMob) == "" {
+			p.add(&kshop.FieldError{Field: "RecTel", Key: "recTel", Rule: kshop.RuleRequired, Detail: "RecTel or RecMob is required"})
+		}
+		if r.ReqType != ReqReturn {
+			for _, f := range [...]struct{ field, key, v string }{
+				{"RetReason", "retReason", r.RetReason}, {"RetVisitYmd", "retVisitYmd", r.RetVisitYmd}, {"RetOrigRegiNo", "retOrigRegiNo", r.RetOrigRegiNo},
+			} {
+				if f.v != "" {
+					p.add(&kshop.FieldError{Field: f.field, Key: f.key, Rule: kshop.RuleConflict, Detail: "only for return parcels (ReqType ReqReturn)"})
+				}
 			}
 		}
-	}
-	ch.yesNo("printYn", req.PrintYn, false)
-	ch.yesNo("printAreaCdYn", req.PrintAreaCdYn, false)
-	ch.yesNo("testYn", req.TestYn, false)
-	if err := ch.result(); err != nil {
-		return nil, "", err
-	}
-
-	var items fieldList
-	items.add("custNo", custNo)
-	items.add("apprNo", apprNo)
-	items.add("payType", string(req.PayType))
-	items.add("reqType", string(req.ReqType))
-	items.add("officeSer", req.OfficeSer)
-	items.opt("weight", itoaPositive(req.Weight))
-	items.opt("volume", itoaPositive(req.Volume))
-	items.add("microYn", string(req.MicroYn))
-	items.opt("packngMtrCd", string(req.PackngMtrCd))
-	items.add("orderNo", orderNo)
-	items.opt("ddayDelivReq", string(req.DdayDelivReq))
-	items.opt("insuYn", string(req.InsuYn))
-	items.opt("insuAmt", itoaPositive(req.InsuAmt))
-	items.add("ordCompNm", req.OrdCompNm)
-	if req.InqTelCn != nil {
-		items.add("inqTelCn", *req.InqTelCn) // present even when empty: stores null
-	}
-	items.opt("ordNm", req.OrdNm)
-	items.opt("ordZip", req.OrdZip)
-	items.opt("ordAddr1", req.OrdAddr1)
-	items.opt("ordAddr2", req.OrdAddr2)
-	items.opt("ordTel", ordTel)
-	items.opt("ordMob", ordMob)
-	items.add("recNm", req.RecNm)
-	items.add("recZip", req.RecZip)
-	items.add("recAddr1", req.RecAddr1)
-	items.add("recAddr2", req.RecAddr2)
-	items.opt("recTel", recTel)
-	items.opt("recMob", recMob)
-	items.add("contCd", string(req.ContCd))
-	items.add("goodsNm", req.GoodsNm)
-	items.opt("goodsCd", req.GoodsCd)
-	items.opt("goodsMdl", req.GoodsMdl)
-	items.opt("goodsSize", req.GoodsSize)
-	items.opt("goodsColor", req.GoodsColor)
-	items.opt("qty", itoaPositive(req.Qty))
-	items.opt("delivMsg", req.DelivMsg)
-	items.opt("smsOrdCd", string(req.SmsOrdCd))
-	items.opt("retReason", req.RetReason)
-	items.opt("retVisitYmd", req.RetVisitYmd)
-	items.opt("retOrigRegiNo", req.RetOrigRegiNo)
-	items.opt("printYn", string(req.PrintYn))
-	items.opt("printAreaCdYn", string(req.PrintAreaCdYn))
-	items.opt("testYn", string(req.TestYn))
-	return items, orderNo, nil
+	},
 }
 
-func itoaPositive(n int) string {
-	if n <= 0 {
+func deref(s *string) string {
+	if s == nil {
 		return ""
 	}
-	return strconv.Itoa(n)
-}
-
-func firstNonEmpty(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
+	return *s
 }
 
 // newOrderNo makes an order number that is unique across processes: KST time, a random part

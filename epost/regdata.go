@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/RyuaNerin/go-krypto/seed"
+
+	"github.com/kshop-dev/kshop"
 )
 
 // SecurityKeyLen is how many bytes of the security key (보안키) SEED-128 uses. Real keys are
@@ -28,14 +30,14 @@ type regDataCodec struct {
 
 // newRegDataCodec checks the security key and expands its first 16 bytes. Keys of 16 to 21
 // bytes are accepted too: the service only ever uses the first 16.
-func newRegDataCodec(securityKey string) (*regDataCodec, error) {
+func newRegDataCodec(securityKey string) (*regDataCodec, *kshop.FieldError) {
 	if len(securityKey) < SecurityKeyLen {
-		return nil, &ValidationError{Field: "SecurityKey", Err: ErrSecurityKey,
-			Reason: fmt.Sprintf("must be at least %d bytes (Korea Post issues 22-character keys), got %d", SecurityKeyLen, len(securityKey))}
+		return nil, &kshop.FieldError{Field: "Credentials.SecurityKey", Rule: kshop.RuleTooShort, Limit: SecurityKeyLen, Got: len(securityKey),
+			Detail: "bytes (Korea Post issues 22-character keys)", Err: ErrSecurityKey}
 	}
 	block, err := seed.NewCipher([]byte(securityKey[:SecurityKeyLen]))
 	if err != nil { // cannot happen with 16 bytes; kept so a library change cannot panic us
-		return nil, &ValidationError{Field: "SecurityKey", Reason: "SEED rejected the key", Err: ErrSecurityKey}
+		return nil, &kshop.FieldError{Field: "Credentials.SecurityKey", Rule: kshop.RuleFormat, Detail: "SEED rejected the key", Err: ErrSecurityKey}
 	}
 	return &regDataCodec{block: block}, nil
 }
@@ -48,37 +50,44 @@ func newRegDataCodec(securityKey string) (*regDataCodec, error) {
 // The plaintext must be valid UTF-8 without NUL bytes (zero padding could not be told apart
 // from them), and the result may not exceed MaxRegDataLen characters. Building the plaintext
 // (and refusing '&', '=', CR and LF inside values) is the caller's job; the Client does it.
+//
+// Problems come back as a *kshop.ValidationError (Op "epost.EncryptRegData").
 func EncryptRegData(securityKey, plaintext string) (string, error) {
-	codec, err := newRegDataCodec(securityKey)
-	if err != nil {
-		return "", err
+	const op = "epost.EncryptRegData"
+	codec, fe := newRegDataCodec(securityKey)
+	if fe != nil {
+		return "", kshop.NewValidationError(op, []*kshop.FieldError{fe})
 	}
-	return codec.encrypt(plaintext)
+	out, fe := codec.encrypt(plaintext)
+	if fe != nil {
+		return "", kshop.NewValidationError(op, []*kshop.FieldError{fe})
+	}
+	return out, nil
 }
 
 // DecryptRegData reverses EncryptRegData: it accepts hex in either letter case, decrypts with
 // the first 16 bytes of securityKey and strips the trailing zero bytes of the padding. A
 // result that is not UTF-8 text is refused with a *CiphertextError: it almost always means
-// the wrong key.
+// the wrong key; a short security key with a *kshop.ValidationError.
 func DecryptRegData(securityKey, hexCiphertext string) (string, error) {
-	codec, err := newRegDataCodec(securityKey)
-	if err != nil {
-		return "", err
+	codec, fe := newRegDataCodec(securityKey)
+	if fe != nil {
+		return "", kshop.NewValidationError("epost.DecryptRegData", []*kshop.FieldError{fe})
 	}
 	return codec.decrypt(hexCiphertext)
 }
 
-func (c *regDataCodec) encrypt(plaintext string) (string, error) {
+func (c *regDataCodec) encrypt(plaintext string) (string, *kshop.FieldError) {
 	if !utf8.ValidString(plaintext) {
-		return "", &ValidationError{Field: "regData", Reason: "plaintext is not valid UTF-8"}
+		return "", &kshop.FieldError{Field: "regData", Key: "regData", Rule: kshop.RuleInvalidUTF8}
 	}
 	if strings.IndexByte(plaintext, 0) >= 0 {
-		return "", &ValidationError{Field: "regData", Reason: "plaintext contains a NUL byte, which zero padding would swallow"}
+		return "", &kshop.FieldError{Field: "regData", Key: "regData", Rule: kshop.RuleControlChars, Detail: "a NUL byte, which zero padding would swallow"}
 	}
 	n := paddedLen(len(plaintext))
 	if n*2 > MaxRegDataLen {
-		return "", &ValidationError{Field: "regData", Err: ErrRegDataTooLong,
-			Reason: fmt.Sprintf("encrypted length %d exceeds %d characters (plaintext %d bytes; at most %d fit)", n*2, MaxRegDataLen, len(plaintext), MaxRegDataLen/2)}
+		return "", &kshop.FieldError{Field: "regData", Key: "regData", Rule: kshop.RuleTooLong, Limit: MaxRegDataLen, Got: n * 2, Err: ErrRegDataTooLong,
+			Detail: fmt.Sprintf("hex characters once encrypted: the items' sum is too long (plaintext %d bytes; at most %d fit)", len(plaintext), MaxRegDataLen/2)}
 	}
 	buf := make([]byte, n)
 	copy(buf, plaintext) // the rest stays zero: the padding

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kshop-dev/kshop"
 	"golang.org/x/text/encoding/korean"
 )
 
@@ -35,8 +37,8 @@ func TestSealKISAVectors(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.key, func(t *testing.T) {
 			t.Parallel()
-			codec, err := newRegDataCodec(string(mustHex(t, tc.key)))
-			require.NoError(t, err)
+			codec, fe := newRegDataCodec(string(mustHex(t, tc.key)))
+			require.Nil(t, fe)
 			got := codec.seal(mustHex(t, tc.plain))
 			assert.Equal(t, strings.ToLower(tc.cipher), hex.EncodeToString(got))
 			codec.open(got)
@@ -64,8 +66,8 @@ func TestSealManualEUCKRVector(t *testing.T) {
 	euc, err := korean.EUCKR.NewEncoder().String("123abc가나다")
 	require.NoError(t, err)
 	require.Len(t, euc, 12)
-	codec, err := newRegDataCodec(manualKey)
-	require.NoError(t, err)
+	codec, fe := newRegDataCodec(manualKey)
+	require.Nil(t, fe)
 	assert.Equal(t, "bab8c52810fc5915fb7e896d6a4e2a5b", hex.EncodeToString(codec.seal([]byte(euc))))
 }
 
@@ -112,9 +114,10 @@ func TestEncryptRegDataPaddingAndLimits(t *testing.T) {
 			got, err := EncryptRegData(manualKey, tc.plain)
 			if tc.wantErr != nil {
 				require.ErrorIs(t, err, tc.wantErr)
-				var ve *ValidationError
+				var ve *kshop.ValidationError
 				require.ErrorAs(t, err, &ve)
-				assert.Equal(t, "regData", ve.Field)
+				assert.Equal(t, "epost.EncryptRegData", ve.Op)
+				assert.Equal(t, "regData", ve.Problems[0].Field)
 				return
 			}
 			require.NoError(t, err)

@@ -5,7 +5,9 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/internal/transport"
+	"github.com/kshop-dev/kshop/internal/wire"
 )
 
 // Paths of the trace services.
@@ -17,20 +19,50 @@ const (
 // NormalizeWaybill checks a waybill (운송장/등기번호) for tracking: spaces and hyphens are
 // dropped, and 13 digits must remain. TESTREGINOAPI, the waybill of test orders, is refused
 // with ErrTestWaybill: it never reaches a post office.
+//
+// Problems come back as a *kshop.ValidationError (Op "epost.NormalizeWaybill").
 func NormalizeWaybill(s string) (string, error) {
+	w, fe := normalizeWaybill(s)
+	if fe != nil {
+		return "", kshop.NewValidationError("epost.NormalizeWaybill", []*kshop.FieldError{fe})
+	}
+	return w, nil
+}
+
+// maxWaybillInput bounds what normalizeWaybill reads: a waybill with generous separators.
+const maxWaybillInput = 40
+
+func normalizeWaybill(s string) (string, *kshop.FieldError) {
+	if len(s) > maxWaybillInput {
+		return "", &kshop.FieldError{Field: "waybill", Rule: kshop.RuleTooLong, Limit: maxWaybillInput, Got: len(s), Detail: "a waybill is 13 digits"}
+	}
 	w := strings.Map(func(r rune) rune {
-		if r == '-' || r == ' ' || r == '\t' {
+		if r == '-' || r == ' ' {
 			return -1
 		}
 		return r
 	}, strings.TrimSpace(s))
 	switch {
 	case strings.EqualFold(w, TestWaybill):
-		return "", &ValidationError{Field: "waybill", Reason: "TESTREGINOAPI belongs to a test order and cannot be tracked", Err: ErrTestWaybill}
+		return "", &kshop.FieldError{Field: "waybill", Rule: kshop.RuleNotAllowed, Detail: "TESTREGINOAPI belongs to a test order and cannot be tracked", Err: ErrTestWaybill}
 	case w == "":
-		return "", invalid("", "waybill", "required")
+		return "", &kshop.FieldError{Field: "waybill", Rule: kshop.RuleRequired}
+	case hasControl(w):
+		return "", &kshop.FieldError{Field: "waybill", Rule: kshop.RuleControlChars, Detail: "a waybill is 13 digits"}
 	case !isDigits(w) || len(w) != 13:
-		return "", invalid("", "waybill", "must be 13 digits")
+		return "", &kshop.FieldError{Field: "waybill", Rule: kshop.RuleFormat, Detail: "a waybill is 13 digits"}
+	}
+	return w, nil
+}
+
+// waybillFor checks ctx and a waybill for the call op.
+func waybillFor(ctx context.Context, op, waybill string) (string, error) {
+	if err := wire.CheckContext(ctx, op); err != nil {
+		return "", err
+	}
+	w, fe := normalizeWaybill(waybill)
+	if fe != nil {
+		return "", kshop.NewValidationError(op, []*kshop.FieldError{fe})
 	}
 	return w, nil
 }
@@ -39,6 +71,9 @@ func NormalizeWaybill(s string) (string, error) {
 // set, else from the public data.go.kr service when WithTraceServiceKey is set, else
 // ErrNoTraceService.
 func (c *Client) Track(ctx context.Context, waybill string) (*Trace, error) {
+	if err := wire.CheckContext(ctx, "epost.Track"); err != nil {
+		return nil, err
+	}
 	return c.track(ctx, waybill, "")
 }
 
@@ -46,7 +81,8 @@ func (c *Client) track(ctx context.Context, waybill string, src TraceSource) (*T
 	switch src {
 	case "", TracePublic, TraceBiz:
 	default:
-		return nil, invalid("", "Source", "must be TracePublic, TraceBiz or empty")
+		return nil, kshop.NewValidationError("epost.TrackMany", []*kshop.FieldError{{Field: "opts.Source", Rule: kshop.RuleNotAllowed,
+			Detail: "must be TracePublic, TraceBiz or empty"}})
 	}
 	if src == "" {
 		switch {
@@ -72,13 +108,14 @@ func (c *Client) track(ctx context.Context, waybill string, src TraceSource) (*T
 // LongitudinalDomesticListResponse. Confirmed by a working client and its sample XML; the
 // not-found returnCode (03) is inferred.
 func (c *Client) TrackPublic(ctx context.Context, waybill string) (*Trace, error) {
-	const call = "PublicTrace"
-	w, err := NormalizeWaybill(waybill)
+	const call = "TrackPublic"
+	w, err := waybillFor(ctx, "epost."+call, waybill)
 	if err != nil {
 		return nil, err
 	}
 	if c.s.traceServiceKey == "" {
-		return nil, invalid(call, "WithTraceServiceKey", "no data.go.kr service key configured")
+		return nil, kshop.NewValidationError("epost."+call, []*kshop.FieldError{{Field: "WithTraceServiceKey", Key: "ServiceKey",
+			Rule: kshop.RuleRequired, Detail: "no data.go.kr service key configured"}})
 	}
 	req := &transport.Request{
 		Class: transport.Idempotent, Method: "GET", BaseURL: c.s.publicTraceURL, Path: publicTracePath,
@@ -100,13 +137,14 @@ func (c *Client) TrackPublic(ctx context.Context, waybill string) (*Trace, error
 // answer <trace> with <itemlist><item>. Confirmed by several working callers; the date and
 // time formats of sortingdate/eventhms are inferred (several layouts are read).
 func (c *Client) TrackBiz(ctx context.Context, waybill string) (*Trace, error) {
-	const call = "BizTrace"
-	w, err := NormalizeWaybill(waybill)
+	const call = "TrackBiz"
+	w, err := waybillFor(ctx, "epost."+call, waybill)
 	if err != nil {
 		return nil, err
 	}
 	if c.s.bizTraceKey == "" {
-		return nil, invalid(call, "WithBizTraceKey", "no regkey configured")
+		return nil, kshop.NewValidationError("epost."+call, []*kshop.FieldError{{Field: "WithBizTraceKey", Key: "regkey",
+			Rule: kshop.RuleRequired, Detail: "no regkey configured"}})
 	}
 	q := url.Values{"regkey": {c.s.bizTraceKey}, "target": {"trace"}, "query": {w}}
 	if c.s.bizShowRec {

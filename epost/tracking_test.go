@@ -145,7 +145,7 @@ func TestTraceRetriesAndFaults(t *testing.T) {
 	t.Parallel()
 	srv, c := newFake(t, eposttest.Options{})
 	srv.AddTraceEvent("6099999999999", eposttest.TraceEvent{Place: "나주우체국", Status: "접수"})
-	srv.InjectFault(eposttest.Fault{Call: eposttest.CallBizTrace, Kind: eposttest.FaultDropConnection})
+	srv.InjectFault(eposttest.Fault{Call: eposttest.CallBizTrace, Kind: eposttest.FaultDrop})
 	srv.InjectFault(eposttest.Fault{Call: eposttest.CallBizTrace, Kind: eposttest.FaultStatus, Status: 502})
 	tr, err := c.TrackBiz(context.Background(), "6099999999999")
 	require.NoError(t, err, "tracking is idempotent: retried")

@@ -4,6 +4,9 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/kshop-dev/kshop"
+	"github.com/kshop-dev/kshop/internal/wire"
 )
 
 // Defaults of TrackMany.
@@ -31,7 +34,7 @@ type TrackResult struct {
 	Waybill string
 	// Trace is set on success.
 	Trace *Trace
-	// Err is set on failure: a *ValidationError for a malformed number, an *APIError
+	// Err is set on failure: a *kshop.ValidationError for a malformed number, an *APIError
 	// matching ErrNotFound for an unknown one, the context's error once ctx ends.
 	Err error
 }
@@ -42,6 +45,12 @@ type TrackResult struct {
 func (c *Client) TrackMany(ctx context.Context, waybills []string, opts TrackManyOptions) []TrackResult {
 	results := make([]TrackResult, len(waybills))
 	if len(waybills) == 0 {
+		return results
+	}
+	if err := wire.CheckContext(ctx, "epost.TrackMany"); err != nil {
+		for i := range results {
+			results[i] = TrackResult{Waybill: waybills[i], Err: err}
+		}
 		return results
 	}
 	workers := opts.Concurrency
@@ -76,8 +85,8 @@ func (c *Client) TrackMany(ctx context.Context, waybills []string, opts TrackMan
 
 func (c *Client) trackOne(ctx context.Context, lim *startLimiter, waybill string, src TraceSource) TrackResult {
 	res := TrackResult{Waybill: waybill}
-	if _, err := NormalizeWaybill(waybill); err != nil {
-		res.Err = err
+	if _, fe := normalizeWaybill(waybill); fe != nil {
+		res.Err = kshop.NewValidationError("epost.TrackMany", []*kshop.FieldError{fe})
 		return res
 	}
 	if err := lim.wait(ctx); err != nil {

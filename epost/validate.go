@@ -2,170 +2,255 @@ package epost
 
 import (
 	"errors"
-	"fmt"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/internal/phone"
 	"github.com/kshop-dev/kshop/internal/wire"
 )
 
-// checker validates one request and keeps the first problem, so errors come out in the
-// manual's item order.
-type checker struct {
-	call string
-	rule LengthRule
-	err  *ValidationError
+// problems collects every problem of one request, so a caller learns them all at once.
+type problems struct{ list []*kshop.FieldError }
+
+func (p *problems) add(fe *kshop.FieldError) { p.list = append(p.list, fe) }
+
+// err returns the collected problems as a *kshop.ValidationError, or nil.
+func (p *problems) err(op string) error { return kshop.NewValidationError(op, p.list) }
+
+// kind is how an item's value is checked and written.
+type kind uint8
+
+const (
+	// kindText is free text measured under the LengthRule; '&', '=' and control characters
+	// are refused, or replaced by spaces under WithSanitizeValues.
+	kindText kind = iota
+	// kindIdent is an identifier the caller looks things up by later (orderNo, memberID):
+	// like text, but never altered, so what is sent is what the caller holds.
+	kindIdent
+	// kindDigits is ASCII digits, min to max of them.
+	kindDigits
+	// kindAlnum is ASCII letters and digits, at most max.
+	kindAlnum
+	// kindEnum is one of the enum values.
+	kindEnum
+	// kindDate is a YYYYMMDD calendar date.
+	kindDate
+	// kindPhone is a Korean phone number in any common writing, sent as its digits (≤ max).
+	kindPhone
+	// kindPhoneHyphen is kindPhone sent hyphenated ("061-1234-5678") when that fits max.
+	kindPhoneHyphen
+	// kindInt is an integer from min to max; 0 is not sent.
+	kindInt
+)
+
+// item is one row of a request's item table: the Go field, the wire key, the rule, and how to
+// read the value. The same row checks the value and writes it, so the two cannot disagree.
+type item[R any] struct {
+	field    string // Go path in the request: "RecMob"
+	key      string // the manual's item name: "recMob"
+	kind     kind
+	required bool
+	min, max int      // lengths (digits, text) or the integer range
+	enum     []string // kindEnum
+	param    bool     // sent in the clear next to regData (InsertOrder's option)
+	get      func(*R) string
+	// keep, when set and true, sends the item even when empty (inqTelCn: present but empty
+	// stores null).
+	keep func(*R) bool
 }
 
-func (c *checker) fail(field, reason string) {
-	if c.err == nil {
-		c.err = invalid(c.call, field, reason)
-	}
+// spec is a request's item table plus the rules that involve several items.
+type spec[R any] struct {
+	items []item[R]
+	cross func(r *R, p *problems)
 }
 
-// result returns the first problem as an error, or nil.
-func (c *checker) result() error {
-	if c.err == nil {
-		return nil
-	}
-	return c.err
-}
-
-// text checks a free-text item: required, and at most max units under the length rule.
-func (c *checker) text(field, v string, max int, required bool) {
-	if strings.TrimSpace(v) == "" {
-		if required {
-			c.fail(field, "required")
+// build checks every item of r, adding each problem to p, and returns the regData items (in
+// table order) and the clear parameters. The caller ends with p.err(op).
+func (s *spec[R]) build(c *Client, r *R, p *problems) (fieldList, url.Values) {
+	var items fieldList
+	var params url.Values
+	for i := range s.items {
+		it := &s.items[i]
+		v, ok := c.checkItem(p, it.field, it.key, it.kind, it.required, it.min, it.max, it.enum, it.get(r))
+		if !ok {
+			continue
 		}
-		return
-	}
-	if n := c.rule.Measure(v); n > max {
-		c.fail(field, fmt.Sprintf("%d %s, at most %d allowed", n, c.rule, max))
-	}
-}
-
-// digits checks an item of ASCII digits of length minLen..maxLen.
-func (c *checker) digits(field, v string, minLen, maxLen int, required bool) {
-	if v == "" {
-		if required {
-			c.fail(field, "required")
+		if v == "" && (it.keep == nil || !it.keep(r)) {
+			continue
 		}
-		return
-	}
-	if !isDigits(v) {
-		c.fail(field, "must be digits only")
-		return
-	}
-	switch {
-	case minLen == maxLen && len(v) != minLen:
-		c.fail(field, fmt.Sprintf("must be exactly %d digits, got %d", minLen, len(v)))
-	case len(v) < minLen || len(v) > maxLen:
-		c.fail(field, fmt.Sprintf("must be %d to %d digits, got %d", minLen, maxLen, len(v)))
-	}
-}
-
-// alnum checks an item of ASCII letters and digits, at most max long.
-func (c *checker) alnum(field, v string, max int, required bool) {
-	if v == "" {
-		if required {
-			c.fail(field, "required")
-		}
-		return
-	}
-	for i := 0; i < len(v); i++ {
-		ch := v[i]
-		if !(ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z') {
-			c.fail(field, "must be ASCII letters and digits only")
-			return
-		}
-	}
-	if len(v) > max {
-		c.fail(field, fmt.Sprintf("%d characters, at most %d allowed", len(v), max))
-	}
-}
-
-// oneOf checks an enumerated item.
-func (c *checker) oneOf(field, v string, required bool, allowed ...string) {
-	if v == "" {
-		if required {
-			c.fail(field, "required")
-		}
-		return
-	}
-	for _, a := range allowed {
-		if v == a {
-			return
-		}
-	}
-	c.fail(field, fmt.Sprintf("must be one of %s", strings.Join(allowed, ", ")))
-}
-
-// yesNo checks a Y/N item.
-func (c *checker) yesNo(field string, v YesNo, required bool) {
-	c.oneOf(field, string(v), required, "Y", "N")
-}
-
-// date checks a YYYYMMDD item that must be a real calendar date.
-func (c *checker) date(field, v string, required bool) {
-	if v == "" {
-		if required {
-			c.fail(field, "required")
-		}
-		return
-	}
-	if !validDate(v) {
-		c.fail(field, "must be a date written YYYYMMDD")
-	}
-}
-
-// zip checks a 5-digit postal code (우편번호).
-func (c *checker) zip(field, v string, required bool) {
-	c.digits(field, v, 5, 5, required)
-}
-
-// phoneDigits normalizes a phone item to its digits with internal/phone and checks that the
-// service's limit holds. The error names the field and shows only a masked number.
-func (c *checker) phoneDigits(field, v string, max int) string {
-	if strings.TrimSpace(v) == "" {
-		return ""
-	}
-	digits, err := phone.Normalize(v)
-	if err != nil {
-		var pe *phone.Error
-		if errors.As(err, &pe) {
-			reason := "not a valid Korean phone number: " + pe.Reason.String()
-			if pe.Masked != "" {
-				reason += " (" + pe.Masked + ")"
+		if it.param {
+			if params == nil {
+				params = url.Values{}
 			}
-			c.fail(field, reason)
-		} else {
-			c.fail(field, "not a valid Korean phone number")
+			params.Set(it.key, v)
+			continue
 		}
-		return ""
+		items.add(it.key, v)
 	}
-	if len(digits) > max {
-		c.fail(field, fmt.Sprintf("%d digits, at most %d allowed (%s)", len(digits), max, phone.Mask(digits)))
-		return ""
+	if s.cross != nil {
+		s.cross(r, p)
 	}
-	return digits
+	return items, params
 }
 
-// phoneFormatted is phoneDigits for the office items, which the manual writes with hyphens
-// ("061-1234-5678", length 14).
-func (c *checker) phoneFormatted(field, v string, max int) string {
-	digits := c.phoneDigits(field, v, max)
-	if digits == "" {
+// checkItem checks one value and returns what goes on the wire; ok is false when it has a
+// problem (added to p). Problems never quote the value: values are often personal data.
+func (c *Client) checkItem(p *problems, field, key string, k kind, required bool, min, max int, enum []string, v string) (string, bool) {
+	fail := func(rule kshop.Rule, detail string, limit, got int) (string, bool) {
+		p.add(&kshop.FieldError{Field: field, Key: key, Rule: rule, Detail: detail, Limit: limit, Got: got})
+		return "", false
+	}
+	blank := v == ""
+	if k == kindText || k == kindIdent || k == kindPhone || k == kindPhoneHyphen {
+		blank = strings.TrimSpace(v) == ""
+	}
+	if blank {
+		if required {
+			return fail(kshop.RuleRequired, "", 0, 0)
+		}
+		return "", true // blanks are not sent (an item kept empty is sent as "")
+	}
+	switch k {
+	case kindText, kindIdent:
+		if !utf8.ValidString(v) {
+			return fail(kshop.RuleInvalidUTF8, "", 0, 0)
+		}
+		if reserved(v) {
+			if k == kindText && c.s.sanitize {
+				v = sanitizeValue(v)
+			} else if hasControl(v) {
+				return fail(kshop.RuleControlChars, "regData cannot carry CR, LF, NUL or other control characters", 0, 0)
+			} else {
+				detail := "'&' and '=' separate regData items and cannot be sent"
+				if k == kindText {
+					detail += " (WithSanitizeValues replaces them with spaces)"
+				}
+				return fail(kshop.RuleNotAllowed, detail, 0, 0)
+			}
+		}
+		if n := c.s.lengthRule.Measure(v); n > max {
+			return fail(kshop.RuleTooLong, "counted in "+c.s.lengthRule.String(), max, n)
+		}
+	case kindDigits:
+		if !isDigits(v) {
+			return fail(kshop.RuleFormat, "digits only", 0, 0)
+		}
+		switch {
+		case len(v) > max:
+			return fail(kshop.RuleTooLong, digitsDetail(min, max), max, len(v))
+		case len(v) < min:
+			return fail(kshop.RuleTooShort, digitsDetail(min, max), min, len(v))
+		}
+	case kindAlnum:
+		if !isAlnum(v) {
+			return fail(kshop.RuleFormat, "ASCII letters and digits only", 0, 0)
+		}
+		if len(v) > max {
+			return fail(kshop.RuleTooLong, "", max, len(v))
+		}
+	case kindEnum:
+		for _, a := range enum {
+			if v == a {
+				return v, true
+			}
+		}
+		return fail(kshop.RuleNotAllowed, "must be one of "+strings.Join(enum, ", "), 0, 0)
+	case kindDate:
+		if !validDate(v) {
+			return fail(kshop.RuleFormat, "a date written YYYYMMDD", 0, 0)
+		}
+	case kindPhone, kindPhoneHyphen:
+		n, err := phone.Parse(v)
+		if err != nil {
+			detail := "not a valid Korean phone number"
+			var pe *phone.Error
+			if errors.As(err, &pe) {
+				detail += ": " + pe.Reason.String()
+			}
+			return fail(kshop.RuleFormat, detail, 0, 0)
+		}
+		digits := n.Digits()
+		if len(digits) > max {
+			return fail(kshop.RuleTooLong, "digits", max, len(digits))
+		}
+		if k == kindPhoneHyphen {
+			if f := n.Format(); len(f) <= max {
+				return f, true
+			}
+		}
+		return digits, true
+	case kindInt:
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fail(kshop.RuleFormat, "an integer", 0, 0)
+		}
+		if n < min || n > max {
+			return fail(kshop.RuleRange, strconv.Itoa(min)+" to "+strconv.Itoa(max), max, n)
+		}
+	}
+	return v, true
+}
+
+func digitsDetail(min, max int) string {
+	if min == max {
+		return "exactly " + strconv.Itoa(min) + " digits"
+	}
+	return strconv.Itoa(min) + " to " + strconv.Itoa(max) + " digits"
+}
+
+// digitsChecker checks items that need no client settings.
+var digitsChecker = &Client{s: &settings{}}
+
+// checkDigits checks a digits-only value outside an item table (credentials).
+func checkDigits(p *problems, field, key, v string, min, max int, required bool) {
+	digitsChecker.checkItem(p, field, key, kindDigits, required, min, max, nil, v)
+}
+
+// reserved reports whether v holds a character a regData plaintext cannot carry: the item
+// separators '&' and '=', or a control character (TAB excepted).
+func reserved(v string) bool {
+	return strings.ContainsAny(v, "&=") || hasControl(v)
+}
+
+func hasControl(v string) bool {
+	for _, r := range v {
+		if r < 0x20 && r != '\t' || r == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// sanitizeValue replaces what regData cannot carry with spaces (WithSanitizeValues).
+func sanitizeValue(v string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '&' || r == '=' || r < 0x20 && r != '\t' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, v)
+}
+
+// itoaNonZero writes n, or "" for 0 (an optional number left to the service's default).
+func itoaNonZero(n int) string {
+	if n == 0 {
 		return ""
 	}
-	n, err := phone.Parse(digits)
-	if err != nil {
-		return digits
+	return strconv.Itoa(n)
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
 	}
-	if f := n.Format(); len(f) <= max {
-		return f
-	}
-	return digits
+	return ""
 }
 
 func isDigits(s string) bool {
@@ -180,11 +265,21 @@ func isDigits(s string) bool {
 	return true
 }
 
+func isAlnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if !(ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
 func validDate(s string) bool {
 	if len(s) != 8 || !isDigits(s) {
 		return false
 	}
-	_, err := time.ParseInLocation(wire.LayoutDate, s, wire.KST)
+	_, err := time.ParseInLocation(wire.LayoutDate, s, kshop.KST())
 	return err == nil
 }
 

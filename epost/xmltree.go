@@ -22,6 +22,7 @@ type node struct {
 	name     string
 	text     string
 	children []*node
+	raw      []byte // the whole answer, on the root only, for errors found after parsing
 }
 
 const (
@@ -43,7 +44,10 @@ func parseXML(body []byte) (*node, ResponseProblem, string) {
 		return nil, ProblemMalformedXML, "not XML"
 	}
 	d := xml.NewDecoder(bytes.NewReader(trimmed))
-	d.Strict = false // tolerate HTML entities such as &nbsp; in messages
+	// Strict, so a mismatched or missing end tag is refused instead of silently repaired; the
+	// HTML entities (&nbsp;) some messages carry are still read.
+	d.Strict = true
+	d.Entity = xml.HTMLEntity
 	d.CharsetReader = charsetReader
 
 	var (
@@ -58,6 +62,9 @@ func parseXML(body []byte) (*node, ResponseProblem, string) {
 			break
 		}
 		if err != nil {
+			if truncated(err) {
+				return nil, ProblemTruncated, "XML ends inside an element"
+			}
 			return nil, ProblemMalformedXML, syntaxDetail(err)
 		}
 		switch t := tok.(type) {
@@ -95,7 +102,7 @@ func parseXML(body []byte) (*node, ResponseProblem, string) {
 		return nil, ProblemMalformedXML, "no element"
 	}
 	if len(stack) != 0 {
-		return nil, ProblemMalformedXML, "truncated: unclosed <" + stack[0].name + ">"
+		return nil, ProblemTruncated, "unclosed <" + stack[0].name + ">"
 	}
 	if root.name == "html" {
 		return nil, ProblemHTMLPage, ""
@@ -111,6 +118,12 @@ func looksLikeHTML(b []byte) bool {
 	lower := bytes.ToLower(head)
 	return bytes.HasPrefix(lower, []byte("<!doctype html")) || bytes.HasPrefix(lower, []byte("<html")) ||
 		(bytes.HasPrefix(lower, []byte("<?xml")) && bytes.Contains(lower, []byte("<html")))
+}
+
+// truncated reports a decoder error that means the document broke off.
+func truncated(err error) bool {
+	var se *xml.SyntaxError
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &se) && strings.HasPrefix(se.Msg, "unexpected EOF")
 }
 
 // syntaxDetail describes a decoder error without echoing the body.

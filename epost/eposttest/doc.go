@@ -5,6 +5,7 @@
 //	srv := eposttest.NewServer(eposttest.Options{})
 //	defer srv.Close()
 //	c, _ := srv.NewClient() // epost.NewClient(srv.Credentials(), srv.ClientOptions()...)
+//	// … book, track, cancel; then srv.Requests("InsertOrder"), srv.Orders()
 //
 // The fake behaves like the service as the manual describes it:
 //
@@ -31,9 +32,11 @@
 //     contract-customer trace answers <trace><itemlist><item>… (a wrong regkey ERR-123, a
 //     malformed number ERR-321, no events <xsync><xsyncData><error_code>ERR-001). Events are
 //     added with AddTraceEvent.
-//   - InjectFault delays answers, answers 5xx, malformed XML, an empty body or an HTML page,
-//     or drops the connection after reading the request; with CarryOut the request is
-//     processed first, so a booking exists although the client saw a failure.
+//   - InjectFault delays answers, answers 5xx or 429, truncated XML, an empty body or an HTML
+//     page, or drops the connection after reading the request; with CarryOut the request is
+//     processed first, so a booking exists although the client saw a failure. Faults have the
+//     shape every fake server of this SDK shares (Fault{Call, Kind, Status, Delay, CarryOut,
+//     Times}); Requests and TotalRequests count what arrived.
 //
 // Root element names of success answers are not documented; the fake uses <response>, which
 // the client does not depend on.

@@ -39,7 +39,7 @@ func ExampleServer_InjectFault() {
 	c, _ := srv.NewClient()
 
 	// The booking happens, then the connection drops before the answer.
-	srv.InjectFault(eposttest.Fault{Call: "InsertOrder", Kind: eposttest.FaultDropConnection, CarryOut: true})
+	srv.InjectFault(eposttest.Fault{Call: "InsertOrder", Kind: eposttest.FaultDrop, CarryOut: true})
 	_, err := c.InsertOrder(context.Background(), order("ORD-2"))
 	fmt.Println(errors.Is(err, epost.ErrOutcomeUnknown), srv.Requests("InsertOrder"), len(srv.Orders()))
 	// Output: true 1 1

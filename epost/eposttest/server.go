@@ -1,7 +1,6 @@
 package eposttest
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -69,8 +68,11 @@ type Server struct {
 	offices     map[string]epost.Office
 	officeOrder []string
 	traces      map[string]*traceRecord
-	faults      fakefault.Queue[Fault]
+	faults      fakefault.Faults
 	requests    map[string]int
+	total       int
+	done        chan struct{}
+	closeOnce   sync.Once
 }
 
 // NewServer starts a fake on a loopback address. It panics when SecurityKey is shorter than
@@ -87,6 +89,7 @@ func NewServer(opts Options) *Server {
 		offices:  map[string]epost.Office{},
 		traces:   map[string]*traceRecord{},
 		requests: map[string]int{},
+		done:     make(chan struct{}),
 	}
 	for _, o := range opts.Offices {
 		s.addOffice(o)
@@ -125,25 +128,30 @@ func withDefaults(o Options) Options {
 // WithBizTraceBaseURL).
 func (s *Server) URL() string { return s.srv.URL }
 
-// Close shuts the server down and waits for its handlers.
-func (s *Server) Close() { s.srv.Close() }
+// Close shuts the server down and waits for its handlers; answers held by a delay end at once.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.done) })
+	s.srv.Close()
+}
 
 // Credentials returns the credentials the server accepts.
 func (s *Server) Credentials() epost.Credentials {
 	return epost.Credentials{APIKey: s.opts.APIKey, SecurityKey: s.opts.SecurityKey, CustomerNo: s.opts.CustomerNo, ApprovalNo: s.opts.ApprovalNo}
 }
 
-// ClientOptions points a client at this server: the three base URLs and both trace keys.
-func (s *Server) ClientOptions() []epost.Option {
-	return []epost.Option{
+// ClientOptions points a client at this server (the three base URLs and both trace keys),
+// followed by extra, which may override them.
+func (s *Server) ClientOptions(extra ...epost.Option) []epost.Option {
+	opts := []epost.Option{
 		epost.WithBaseURL(s.srv.URL), epost.WithPublicTraceBaseURL(s.srv.URL), epost.WithBizTraceBaseURL(s.srv.URL),
 		epost.WithTraceServiceKey(s.opts.TraceServiceKey), epost.WithBizTraceKey(s.opts.BizTraceKey),
 	}
+	return append(opts, extra...)
 }
 
-// NewClient returns a client of this server with its credentials, ClientOptions and extra.
+// NewClient returns a client of this server with its Credentials, ClientOptions and extra.
 func (s *Server) NewClient(extra ...epost.Option) (*epost.Client, error) {
-	return epost.NewClient(s.Credentials(), append(s.ClientOptions(), extra...)...)
+	return epost.NewClient(s.Credentials(), s.ClientOptions(extra...)...)
 }
 
 // Requests reports how many requests a call received ("InsertOrder", CallPublicTrace, …),
@@ -152,6 +160,13 @@ func (s *Server) Requests(call string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.requests[call]
+}
+
+// TotalRequests reports how many requests the server received for every call together.
+func (s *Server) TotalRequests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.total
 }
 
 // servedCalls are the calls the fake implements; others (the 점포관리 APIs) answer 404.
@@ -184,15 +199,19 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.requests[call]++
-	fault := s.takeFault(call)
+	s.total++
 	s.mu.Unlock()
 
-	if fault != nil {
-		if !sleep(r.Context(), fault.Delay) {
-			return // the client went away
+	if fault := s.faults.Take(call); fault != nil {
+		fakefault.Hold(r, fault.Delay, s.done)
+		if r.Context().Err() != nil {
+			if fault.CarriesOut() {
+				s.handle(httptest.NewRecorder(), r, call) // carried out, but nobody hears of it
+			}
+			return
 		}
-		if fault.Kind != FaultNone {
-			if fault.CarryOut {
+		if fault.Kind != FaultDelay {
+			if fault.CarriesOut() {
 				s.handle(httptest.NewRecorder(), r, call)
 			}
 			applyFault(w, fault)
@@ -210,19 +229,5 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, call string) {
 		s.bizTrace(w, r)
 	default:
 		s.contract(w, r, call)
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
 	}
 }

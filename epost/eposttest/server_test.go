@@ -187,12 +187,53 @@ func TestFaultQueue(t *testing.T) {
 	_, err = c.GetApprNo(ctx, epost.GetApprNoRequest{})
 	require.NoError(t, err, "faults are used up")
 
-	srv.InjectFault(eposttest.Fault{Kind: eposttest.FaultMalformedXML, Times: 5})
+	srv.InjectFault(eposttest.Fault{Kind: eposttest.FaultTruncated, Times: 5})
 	srv.ClearFaults()
 	_, err = c.GetApprNo(ctx, epost.GetApprNoRequest{})
 	require.NoError(t, err)
 	assert.Equal(t, 4, srv.Requests("GetApprNo"))
 	assert.Equal(t, 1, srv.Requests("GetCustNo"))
+}
+
+func TestFaultKindsAndCounters(t *testing.T) {
+	t.Parallel()
+	srv := eposttest.NewServer(eposttest.Options{Now: now})
+	t.Cleanup(srv.Close)
+	c, err := srv.NewClient(epost.WithRetry(0, 0), epost.WithClock(now))
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	srv.InjectFault(eposttest.Fault{Call: "InsertOrder", Kind: eposttest.FaultTooManyRequests})
+	_, err = c.InsertOrder(ctx, order("ORD-429"))
+	var apiErr *epost.APIError
+	require.ErrorAs(t, err, &apiErr, "retries are off")
+	assert.True(t, apiErr.Retryable(), "429 is refused before anything happens, so sending again is safe")
+	assert.NotErrorIs(t, err, epost.ErrOutcomeUnknown)
+	_, err = c.InsertOrder(ctx, order("ORD-429"))
+	require.NoError(t, err)
+	assert.Equal(t, 2, srv.Requests("InsertOrder"))
+	assert.Len(t, srv.Orders(), 1)
+
+	srv.InjectFault(eposttest.Fault{Call: "InsertOrder", Kind: eposttest.FaultTruncated, CarryOut: true})
+	_, err = c.InsertOrder(ctx, order("ORD-CUT"))
+	var respErr *epost.ResponseError
+	require.ErrorAs(t, err, &respErr)
+	assert.Equal(t, epost.ProblemTruncated, respErr.Problem)
+	assert.Contains(t, err.Error(), "truncated")
+	assert.ErrorIs(t, err, epost.ErrOutcomeUnknown)
+	assert.Len(t, srv.Orders(), 2, "carried out before the cut")
+
+	srv.InjectFault(eposttest.Fault{Call: "InsertOrder", Kind: eposttest.FaultStatus, Status: 503})
+	_, err = c.InsertOrder(ctx, order("ORD-503"))
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 503, apiErr.HTTPStatus)
+	assert.True(t, apiErr.OutcomeUnknown())
+	assert.Len(t, srv.Orders(), 2, "not carried out without CarryOut")
+
+	assert.Equal(t, 4, srv.Requests("InsertOrder"))
+	assert.Equal(t, 4, srv.TotalRequests())
+	opts := srv.ClientOptions(epost.WithHTTPMethod("GET"))
+	assert.Len(t, opts, 6, "the server's options, then the extra ones")
 }
 
 func TestLatencyFaultEndsWithTheClient(t *testing.T) {

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kshop-dev/kshop"
 )
 
 // ActionKind says what a due Action asks the caller to do.
@@ -88,13 +90,13 @@ func (s *Subscription) matchPending(a Action, verb string) error {
 	return nil
 }
 
-func wrongKind(verb string, k ActionKind) error {
-	return &ValidationError{Field: "Action.Kind", Reason: verb + " does not take a " + k.String() + " action"}
+func wrongKind(op string, k ActionKind) error {
+	return invalidArg("subscription.Subscription."+op, "Action.Kind", kshop.RuleNotAllowed, op+" does not take a "+k.String()+" action")
 }
 
 // Notice returns the payment notice for a pending ActionSendNotice and fixes the round's
-// items and amount if that was not done yet (seed 002: from the notice on, the order and
-// the amount are fixed). Calling it again returns the same content, so a re-run after a
+// items and amount if that was not done yet (Cafe24 정기배송(정기결제) FAQ: from the notice
+// on, the order and the amount are fixed). Calling it again returns the same content, so a re-run after a
 // crash sends the same notice.
 func (s *Subscription) Notice(a Action) (Event, error) {
 	if a.Kind != ActionSendNotice {
@@ -122,13 +124,17 @@ func (s *Subscription) RecordNoticeSent(a Action) error {
 	if err := s.matchPending(a, "record notice"); err != nil {
 		return err
 	}
-	now := s.rules.Now()
+	s.noticeSentLocked(s.rules.Now())
+	return nil
+}
+
+// noticeSentLocked moves the current round to noticed at now.
+func (s *Subscription) noticeSentLocked(now time.Time) {
 	r := s.current()
 	s.freeze(r, now)
 	r.Status = RoundNoticed
 	r.NoticedAt = now
 	s.refresh()
-	return nil
 }
 
 // ChargeRequest is what the caller sends to the payment gateway.
@@ -192,13 +198,13 @@ func Declined(reason string) ChargeResult { return ChargeResult{FailureReason: r
 // (EventRoundFailed to customer and operator) and the exhaustion policy applies: the next
 // round is scheduled, or the subscription fails (EventFailed to both).
 func (s *Subscription) RecordCharge(a Action, res ChargeResult) ([]Event, error) {
+	var p problems
 	if a.Kind != ActionCharge && a.Kind != ActionRetryCharge {
-		return nil, wrongKind("RecordCharge", a.Kind)
+		p.arg("Action.Kind", kshop.RuleNotAllowed, "RecordCharge does not take a "+a.Kind.String()+" action")
 	}
-	if err := validateText("ChargeResult.OrderRef", res.OrderRef, false, maxFieldLength); err != nil {
-		return nil, err
-	}
-	if err := validateText("ChargeResult.FailureReason", res.FailureReason, false, maxFieldLength); err != nil {
+	p.text("ChargeResult.OrderRef", res.OrderRef, false, maxFieldLength, false)
+	p.text("ChargeResult.FailureReason", res.FailureReason, false, maxFieldLength, true)
+	if err := p.err("subscription.Subscription.RecordCharge"); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -211,9 +217,7 @@ func (s *Subscription) RecordCharge(a Action, res ChargeResult) ([]Event, error)
 	r.Attempts++
 	var events []Event
 	if res.Success {
-		r.Status, r.OrderRef, r.SettledAt, r.Receiver = RoundCharged, res.OrderRef, now, s.receiver
-		s.charged++
-		s.lastChargedDelivery = r.Delivery
+		s.chargedLocked(r, res.OrderRef, now)
 		e := s.roundEvent(EventCharged, AudienceCustomer, r, now)
 		e.Attempt = r.Attempts
 		events = append(events, e)
@@ -226,7 +230,7 @@ func (s *Subscription) RecordCharge(a Action, res ChargeResult) ([]Event, error)
 		r.FirstFailureAt = now
 	}
 	r.LastFailure = res.FailureReason
-	if next, ok := s.rules.retry.Slot(r.FirstFailureAt, r.Attempts-1); ok {
+	if next, ok := s.rules.retry.slot(r.FirstFailureAt, r.Attempts-1); ok {
 		r.Status = RoundRetrying
 		e := s.roundEvent(EventChargeFailed, AudienceCustomer, r, now)
 		e.Attempt, e.Reason, e.NextRetryAt = r.Attempts, res.FailureReason, next
@@ -264,10 +268,23 @@ func (s *Subscription) RecordExpired(a Action) ([]Event, error) {
 		return nil, err
 	}
 	now := s.rules.Now()
-	s.end(StateExpired, now, "round limit reached")
-	s.refresh()
+	s.expireLocked(now)
 	e := s.roundEvent(EventExpired, AudienceCustomer, nil, now)
 	e.Round = s.charged
 	e.DeliveryDate = s.lastChargedDelivery
 	return bothAudiences(e), nil
+}
+
+// chargedLocked records a successful charge of round r (whose Attempts already counts it);
+// the caller schedules the next round.
+func (s *Subscription) chargedLocked(r *Round, orderRef string, now time.Time) {
+	r.Status, r.OrderRef, r.SettledAt, r.Receiver = RoundCharged, orderRef, now, s.receiver
+	s.charged++
+	s.lastChargedDelivery = r.Delivery
+}
+
+// expireLocked ends the subscription because its round limit was reached.
+func (s *Subscription) expireLocked(now time.Time) {
+	s.end(StateExpired, now, "round limit reached")
+	s.refresh()
 }

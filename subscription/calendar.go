@@ -1,9 +1,10 @@
 package subscription
 
 import (
-	"fmt"
 	"slices"
 	"time"
+
+	"github.com/kshop-dev/kshop"
 )
 
 // Calendar tells which days a shop does not deliver (closed days). Delivery dates that fall
@@ -65,10 +66,12 @@ type ShopClosedDays struct {
 // that closes the whole week (nothing could ever be delivered).
 func NewShopClosedDays(weekdays []time.Weekday, dates []Date) (*ShopClosedDays, error) {
 	s := &ShopClosedDays{dates: make(map[Date]struct{}, len(dates))}
+	var p problems
 	closed := 0
-	for _, w := range weekdays {
+	for i, w := range weekdays {
 		if w < time.Sunday || w > time.Saturday {
-			return nil, &ValidationError{Field: "Weekdays", Reason: fmt.Sprintf("weekday %d out of range", int(w))}
+			p.arg(index("weekdays", i), kshop.RuleRange, "time.Sunday–time.Saturday")
+			continue
 		}
 		if !s.weekdays[w] {
 			closed++
@@ -76,13 +79,17 @@ func NewShopClosedDays(weekdays []time.Weekday, dates []Date) (*ShopClosedDays, 
 		s.weekdays[w] = true
 	}
 	if closed == 7 {
-		return nil, &ValidationError{Field: "Weekdays", Reason: "every weekday is closed"}
+		p.arg("weekdays", kshop.RuleNotAllowed, "every weekday is closed: nothing could be delivered")
 	}
 	for i, d := range dates {
 		if !d.Valid() {
-			return nil, &ValidationError{Field: fmt.Sprintf("Dates[%d]", i), Reason: "not a valid date"}
+			p.arg(index("dates", i), kshop.RuleRange, "no such date")
+			continue
 		}
 		s.dates[d] = struct{}{}
+	}
+	if err := p.err("subscription.NewShopClosedDays"); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
@@ -101,6 +108,9 @@ func (s *ShopClosedDays) IsClosed(d Date) bool {
 
 // Dates returns the closed dates in ascending order.
 func (s *ShopClosedDays) Dates() []Date {
+	if s == nil {
+		return nil
+	}
 	out := make([]Date, 0, len(s.dates))
 	for d := range s.dates {
 		out = append(out, d)

@@ -41,15 +41,13 @@ func TestShopClosedDays(t *testing.T) {
 		dates    []Date
 		field    string
 	}{
-		{"every weekday closed", []time.Weekday{0, 1, 2, 3, 4, 5, 6}, nil, "Weekdays"},
-		{"weekday out of range", []time.Weekday{7}, nil, "Weekdays"},
-		{"invalid date", nil, []Date{d(2026, 2, 30)}, "Dates[0]"},
+		{"every weekday closed", []time.Weekday{0, 1, 2, 3, 4, 5, 6}, nil, "weekdays"},
+		{"weekday out of range", []time.Weekday{7}, nil, "weekdays[0]"},
+		{"invalid date", nil, []Date{d(2026, 2, 30)}, "dates[0]"},
 	}
 	for _, tt := range tests {
 		_, err := NewShopClosedDays(tt.weekdays, tt.dates)
-		var ve *ValidationError
-		require.ErrorAs(t, err, &ve, tt.name)
-		assert.Equal(t, tt.field, ve.Field, tt.name)
+		problemOf(t, err, tt.field, tt.name)
 	}
 }
 

@@ -3,19 +3,29 @@ package subscription
 import (
 	"fmt"
 	"slices"
+
+	"github.com/kshop-dev/kshop"
 )
 
-// Changes by the buyer or the shop. The rule behind all of them (seed 002): until the
+// Changes by the buyer or the shop. The rule behind all of them (Cafe24 정기배송(정기결제)
+// FAQ): until the
 // payment notice is prepared, a change applies to the upcoming round; once it is, the
 // round's order and amount are fixed and a change applies from the next round — except
 // cancelling every item, which stops the fixed round without a charge and ends the
 // subscription.
 
-func validActor(by Actor) error {
+// actor checks who asks for a change.
+func (p *problems) actor(by Actor) {
 	if by != ActorBuyer && by != ActorAdmin && by != ActorSystem {
-		return &ValidationError{Field: "Actor", Reason: "unknown actor"}
+		p.arg("by", kshop.RuleRange, "ActorBuyer, ActorAdmin or ActorSystem")
 	}
-	return nil
+}
+
+// validActor is the whole validation of a method whose only input is the actor.
+func validActor(method string, by Actor) error {
+	var p problems
+	p.actor(by)
+	return p.err("subscription.Subscription." + method)
 }
 
 // Pause stops scheduling rounds (Active → Paused). An upcoming round whose notice was not
@@ -23,7 +33,7 @@ func validActor(by Actor) error {
 // when the current round's amount is already fixed (ErrRoundFixed): a noticed round is
 // charged as noticed, so pause after it.
 func (s *Subscription) Pause(by Actor) error {
-	if err := validActor(by); err != nil {
+	if err := validActor("Pause", by); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -45,7 +55,7 @@ func (s *Subscription) Pause(by Actor) error {
 // charge instant has not passed; dates that passed during the pause are not delivered.
 // Refused when the subscription is not paused.
 func (s *Subscription) Resume(by Actor) error {
-	if err := validActor(by); err != nil {
+	if err := validActor("Resume", by); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -64,13 +74,13 @@ func (s *Subscription) Resume(by Actor) error {
 
 // Cancel ends the subscription (해지) at the request of the buyer (StateCancelledByBuyer)
 // or the shop (ActorAdmin or ActorSystem: StateCancelledByAdmin). Cancelling everything
-// after a notice stops that round: it is cancelled and not charged (seed 002). Returns
+// after a notice stops that round: it is cancelled and not charged. Returns
 // EventCancelled for the customer and the operator. Refused once ended.
 func (s *Subscription) Cancel(by Actor, reason string) ([]Event, error) {
-	if err := validActor(by); err != nil {
-		return nil, err
-	}
-	if err := validateText("Reason", reason, false, maxFieldLength); err != nil {
+	var p problems
+	p.actor(by)
+	p.text("reason", reason, false, maxFieldLength, true)
+	if err := p.err("subscription.Subscription.Cancel"); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -118,13 +128,16 @@ type ItemChange struct {
 // CancelItems removes items (해지 of some products). Cancelling some items after the
 // notice applies from the next round and the noticed round is charged the noticed amount;
 // cancelling every remaining item cancels the subscription, and a noticed round is then
-// not charged (seed 002). Refused once ended; unknown or repeated keys are validation errors.
+// not charged. Refused once ended; unknown or repeated keys are validation errors.
 func (s *Subscription) CancelItems(by Actor, keys ...ItemKey) (ItemChange, error) {
-	if err := validActor(by); err != nil {
-		return ItemChange{}, err
-	}
+	const op = "subscription.Subscription.CancelItems"
+	var p problems
+	p.actor(by)
 	if len(keys) == 0 {
-		return ItemChange{}, &ValidationError{Field: "Keys", Reason: "at least one item"}
+		p.arg("keys", kshop.RuleRequired, "at least one item")
+	}
+	if err := p.err(op); err != nil {
+		return ItemChange{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -133,13 +146,16 @@ func (s *Subscription) CancelItems(by Actor, keys ...ItemKey) (ItemChange, error
 	}
 	remove := make(map[ItemKey]bool, len(keys))
 	for i, k := range keys {
-		if remove[k] {
-			return ItemChange{}, &ValidationError{Field: fmt.Sprintf("Keys[%d]", i), Reason: "repeated item"}
-		}
-		if s.itemIndex(k) < 0 {
-			return ItemChange{}, &ValidationError{Field: fmt.Sprintf("Keys[%d]", i), Reason: "no such item in the subscription"}
+		switch {
+		case remove[k]:
+			p.arg(index("keys", i), kshop.RuleConflict, "the same item twice")
+		case s.itemIndex(k) < 0:
+			p.arg(index("keys", i), kshop.RuleNotAllowed, "no such item in the subscription")
 		}
 		remove[k] = true
+	}
+	if err := p.err(op); err != nil {
+		return ItemChange{}, err
 	}
 	fixed := fixedRound(s.current())
 	if len(remove) == len(s.items) {
@@ -154,14 +170,17 @@ func (s *Subscription) CancelItems(by Actor, keys ...ItemKey) (ItemChange, error
 // ChangeQuantity sets an item's quantity (1–9999), with the same timing as CancelItems;
 // quantity 0 cancels the item.
 func (s *Subscription) ChangeQuantity(by Actor, key ItemKey, quantity int) (ItemChange, error) {
-	if quantity == 0 {
-		return s.CancelItems(by, key)
+	const op = "subscription.Subscription.ChangeQuantity"
+	var p problems
+	p.actor(by)
+	if quantity < 0 || quantity > maxQuantity {
+		p.arg("quantity", kshop.RuleRange, "0–9999")
 	}
-	if err := validActor(by); err != nil {
+	if err := p.err(op); err != nil {
 		return ItemChange{}, err
 	}
-	if quantity < 0 || quantity > MaxQuantity {
-		return ItemChange{}, &ValidationError{Field: "Quantity", Reason: fmt.Sprintf("must be 0–%d", MaxQuantity)}
+	if quantity == 0 {
+		return s.CancelItems(by, key)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -170,7 +189,7 @@ func (s *Subscription) ChangeQuantity(by Actor, key ItemKey, quantity int) (Item
 	}
 	i := s.itemIndex(key)
 	if i < 0 {
-		return ItemChange{}, &ValidationError{Field: "Key", Reason: "no such item in the subscription"}
+		return ItemChange{}, invalidArg(op, "key", kshop.RuleNotAllowed, "no such item in the subscription")
 	}
 	s.items[i].Quantity = quantity
 	s.refresh()
@@ -182,8 +201,8 @@ func (s *Subscription) ChangeQuantity(by Actor, key ItemKey, quantity int) (Item
 // fixed rounds keep their noticed amount (Cafe24: price edits apply from the next round).
 // It reports whether the subscription holds the item. Refused once ended.
 func (s *Subscription) UpdatePrice(key ItemKey, unitPrice int64) (bool, error) {
-	if unitPrice < 0 || unitPrice > MaxUnitPrice {
-		return false, &ValidationError{Field: "UnitPrice", Reason: fmt.Sprintf("must be 0–%d won", int64(MaxUnitPrice))}
+	if unitPrice < 0 || unitPrice > maxUnitPrice {
+		return false, invalidArg("subscription.Subscription.UpdatePrice", "unitPrice", kshop.RuleRange, "0–100,000,000,000 won")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -201,11 +220,11 @@ func (s *Subscription) UpdatePrice(key ItemKey, unitPrice int64) (bool, error) {
 // SkipRound skips the upcoming round seq (a buyer's "skip this round"); the next cycle
 // date becomes the upcoming round. Allowed only while the round's notice is not prepared:
 // once noticed its order and amount are fixed, and the only way to stop it is cancelling
-// every item (decision, after seed 002). Errors: ErrRoundCharged for a charged round,
+// every item. Errors: ErrRoundCharged for a charged round,
 // ErrRoundFixed after the notice, ErrNoSuchRound for any other seq, ErrWrongState when
 // not active.
 func (s *Subscription) SkipRound(by Actor, seq int) error {
-	if err := validActor(by); err != nil {
+	if err := validActor("SkipRound", by); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -238,11 +257,14 @@ func (s *Subscription) SkipRound(by Actor, seq int) error {
 // delivery is one new cycle after the last one. Month-based schedules keep their anchor day
 // (a 1M schedule anchored on the 31st stays on month ends under 2M). Refused once ended.
 func (s *Subscription) ChangeCycle(by Actor, c Cycle) error {
-	if err := validActor(by); err != nil {
-		return err
-	}
+	const op = "subscription.Subscription.ChangeCycle"
+	var p problems
+	p.actor(by)
 	if !c.Valid() {
-		return &ValidationError{Field: "Cycle", Reason: "not a valid cycle"}
+		p.arg("c", kshop.RuleRange, "not one of the 11 cycles")
+	}
+	if err := p.err(op); err != nil {
+		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -250,7 +272,8 @@ func (s *Subscription) ChangeCycle(by Actor, c Cycle) error {
 		return err
 	}
 	if !s.plan.OffersCycle(c) {
-		return &ValidationError{Field: "Cycle", Reason: c.String() + " is not offered by the plan", Err: ErrNotOffered}
+		p.arg("c", kshop.RuleNotAllowed, c.String()+" is not one of the plan's cycles").Err = ErrNotOffered
+		return p.err(op)
 	}
 	if c == s.seg.cycle {
 		return nil
@@ -288,10 +311,10 @@ func (s *Subscription) ChangeCycle(by Actor, c Cycle) error {
 // noticed amount is not recomputed); a charged round keeps the receiver of its order.
 // Refused once ended.
 func (s *Subscription) ChangeReceiver(by Actor, rcv Receiver) error {
-	if err := validActor(by); err != nil {
-		return err
-	}
-	if err := validateReceiver(rcv); err != nil {
+	var p problems
+	p.actor(by)
+	p.receiver("Receiver", rcv)
+	if err := p.err("subscription.Subscription.ChangeReceiver"); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -309,7 +332,7 @@ func (s *Subscription) ChangeReceiver(by Actor, rcv Receiver) error {
 // limit drops an unfixed upcoming round; expiry then becomes pending at the last delivery
 // date. Raising it schedules the next round again. Refused once ended.
 func (s *Subscription) SetRoundLimit(by Actor, n int) error {
-	if err := validActor(by); err != nil {
+	if err := validActor("SetRoundLimit", by); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -318,7 +341,9 @@ func (s *Subscription) SetRoundLimit(by Actor, n int) error {
 		return err
 	}
 	if !s.plan.OffersRoundLimit(n) {
-		return &ValidationError{Field: "RoundLimit", Reason: fmt.Sprintf("%d is not offered by the plan", n), Err: ErrNotOffered}
+		var p problems
+		p.arg("n", kshop.RuleNotAllowed, "not one of the plan's round limits").Err = ErrNotOffered
+		return p.err("subscription.Subscription.SetRoundLimit")
 	}
 	floor := s.charged
 	if r := s.current(); fixedRound(r) {

@@ -151,9 +151,7 @@ func TestChangeReceiverAppliesUntilCharged(t *testing.T) {
 	runCharge(t, clk, s, Charged("O-1"))
 	assert.Equal(t, moved, s.Rounds()[0].Receiver, "the noticed round ships to the new receiver")
 	err := s.ChangeReceiver(ActorBuyer, Receiver{Name: "x"})
-	var ve *ValidationError
-	require.ErrorAs(t, err, &ve)
-	assert.Equal(t, "Receiver.Phone", ve.Field)
+	problemOf(t, err, "Receiver.Phone")
 }
 
 func TestStaleAndWrongActions(t *testing.T) {

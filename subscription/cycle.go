@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/kshop-dev/kshop"
 )
 
 // Cycle is a delivery cycle (배송주기). The 11 values are Cafe24's
@@ -86,13 +88,13 @@ func ParseCycle(s string) (Cycle, error) {
 			}
 		}
 	}
-	return 0, &ValidationError{Field: "Cycle", Reason: fmt.Sprintf("%q is not one of 1W 2W 3W 4W 1M 2M 3M 4M 5M 6M 1Y", truncateForError(s))}
+	return 0, invalidArg("subscription.ParseCycle", "Cycle", kshop.RuleFormat, "want one of 1W 2W 3W 4W 1M 2M 3M 4M 5M 6M 1Y")
 }
 
 // MarshalText implements encoding.TextMarshaler.
 func (c Cycle) MarshalText() ([]byte, error) {
 	if !c.Valid() {
-		return nil, &ValidationError{Field: "Cycle", Reason: "invalid cycle value " + strconv.Itoa(int(c))}
+		return nil, invalidArg("subscription.Cycle.MarshalText", "Cycle", kshop.RuleRange, "not one of the 11 cycles")
 	}
 	return []byte(c.String()), nil
 }
@@ -131,17 +133,8 @@ func (c Cycle) addKeepingDay(anchor Date, anchorDay, n int) Date {
 	y := int(floorDiv(total, 12))
 	m := int(total-int64(y)*12) + 1
 	day := anchorDay
-	if dim := DaysIn(y, time.Month(m)); day > dim {
+	if dim := daysIn(y, time.Month(m)); day > dim {
 		day = dim
 	}
 	return Date{Year: y, Month: time.Month(m), Day: day}
-}
-
-// truncateForError keeps error strings short when fed arbitrary input.
-func truncateForError(s string) string {
-	const max = 16
-	if len(s) <= max {
-		return s
-	}
-	return s[:max] + "…"
 }

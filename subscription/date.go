@@ -4,14 +4,10 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/kshop-dev/kshop"
+	"github.com/kshop-dev/kshop/internal/wire"
 )
-
-// kst is Korea Standard Time (UTC+9, no daylight saving). A fixed zone needs no tzdata.
-var kst = time.FixedZone("KST", 9*60*60)
-
-// KST returns the fixed Korea Standard Time zone (UTC+9, no DST) that every instant of
-// this package is expressed in.
-func KST() *time.Location { return kst }
 
 // Date is a civil date in Korea (year, month, day) with no time of day and no zone, so
 // that "the delivery date" can never shift by a day through a time-zone conversion.
@@ -24,27 +20,28 @@ type Date struct {
 	Day   int
 }
 
-// NewDate returns the date y-m-d, or a *ValidationError when it does not exist
-// (e.g. 2026-02-29).
+// NewDate returns the date y-m-d, or a *kshop.ValidationError when it does not exist
+// (e.g. 2026-02-29) or lies outside years 1–9999.
 func NewDate(y int, m time.Month, d int) (Date, error) {
 	dt := Date{Year: y, Month: m, Day: d}
 	if !dt.Valid() {
-		return Date{}, &ValidationError{Field: "Date", Reason: fmt.Sprintf("%04d-%02d-%02d does not exist", y, int(m), d)}
+		return Date{}, invalidArg("subscription.NewDate", "Date", kshop.RuleRange, "no such date in years 1–9999")
 	}
 	return dt, nil
 }
 
 // DateOf returns the Korean calendar date of instant t (t is converted to KST first).
 func DateOf(t time.Time) Date {
-	y, m, d := t.In(kst).Date()
+	y, m, d := t.In(wire.KST).Date()
 	return Date{Year: y, Month: m, Day: d}
 }
 
-// ParseDate parses "YYYY-MM-DD". It returns a *ValidationError for any other form or for
-// a date that does not exist.
+// ParseDate parses "YYYY-MM-DD". It returns a *kshop.ValidationError for any other form or
+// for a date that does not exist.
 func ParseDate(s string) (Date, error) {
+	const op = "subscription.ParseDate"
 	bad := func(reason string) (Date, error) {
-		return Date{}, &ValidationError{Field: "Date", Reason: reason}
+		return Date{}, invalidArg(op, "Date", kshop.RuleFormat, reason)
 	}
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
 		return bad("want the form YYYY-MM-DD")
@@ -57,7 +54,11 @@ func ParseDate(s string) (Date, error) {
 	y, _ := strconv.Atoi(s[0:4])
 	m, _ := strconv.Atoi(s[5:7])
 	d, _ := strconv.Atoi(s[8:10])
-	return NewDate(y, time.Month(m), d)
+	dt := Date{Year: y, Month: time.Month(m), Day: d}
+	if !dt.Valid() {
+		return Date{}, invalidArg(op, "Date", kshop.RuleRange, "no such date in years 1–9999")
+	}
+	return dt, nil
 }
 
 // Valid reports whether the date exists in the proleptic Gregorian calendar and lies in
@@ -66,7 +67,7 @@ func (d Date) Valid() bool {
 	if d.Year < 1 || d.Year > 9999 || d.Month < time.January || d.Month > time.December {
 		return false
 	}
-	return d.Day >= 1 && d.Day <= DaysIn(d.Year, d.Month)
+	return d.Day >= 1 && d.Day <= daysIn(d.Year, d.Month)
 }
 
 // IsZero reports whether d is the zero Date.
@@ -132,18 +133,18 @@ func (d Date) IsWeekend() bool {
 
 // At returns the instant at time of day t on date d, in KST.
 func (d Date) At(t TimeOfDay) time.Time {
-	return time.Date(d.Year, d.Month, d.Day, t.Hour, t.Minute, 0, 0, kst)
+	return time.Date(d.Year, d.Month, d.Day, t.Hour, t.Minute, 0, 0, wire.KST)
 }
 
-// DaysIn returns the number of days in month m of year y (0 for an invalid month).
-func DaysIn(y int, m time.Month) int {
+// daysIn returns the number of days in month m of year y (0 for an invalid month).
+func daysIn(y int, m time.Month) int {
 	switch m {
 	case time.January, time.March, time.May, time.July, time.August, time.October, time.December:
 		return 31
 	case time.April, time.June, time.September, time.November:
 		return 30
 	case time.February:
-		if IsLeapYear(y) {
+		if isLeapYear(y) {
 			return 29
 		}
 		return 28
@@ -151,8 +152,8 @@ func DaysIn(y int, m time.Month) int {
 	return 0
 }
 
-// IsLeapYear reports whether y is a Gregorian leap year (2028 is; 2100 is not).
-func IsLeapYear(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
+// isLeapYear reports whether y is a Gregorian leap year (2028 is; 2100 is not).
+func isLeapYear(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
 
 // days returns the number of days since 1970-01-01 (civil-from-days arithmetic, after
 // Howard Hinnant's public-domain algorithms; valid for the whole int range we accept).
@@ -225,8 +226,8 @@ func (t TimeOfDay) String() string { return fmt.Sprintf("%02d:%02d", t.Hour, t.M
 
 func (t TimeOfDay) minutes() int { return t.Hour*60 + t.Minute }
 
-// TimeSource tells the current instant. Inject a fake in tests; production code uses
-// SystemTime.
+// TimeSource tells the current instant. Inject a fake in tests; by default the rules read the
+// machine clock.
 type TimeSource interface {
 	Now() time.Time
 }
@@ -237,9 +238,8 @@ type TimeFunc func() time.Time
 // Now calls f.
 func (f TimeFunc) Now() time.Time { return f() }
 
-// SystemTime is the default TimeSource: the machine clock. It is the only place this
+// systemTime is the default TimeSource: the machine clock. It is the only place this
 // package reads the wall clock.
-type SystemTime struct{}
+type systemTime struct{}
 
-// Now returns time.Now().
-func (SystemTime) Now() time.Time { return time.Now() }
+func (systemTime) Now() time.Time { return time.Now() }

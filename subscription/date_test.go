@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kshop-dev/kshop/internal/wire"
 )
 
 func TestDateArithmeticMatchesTimePackage(t *testing.T) {
@@ -16,7 +18,7 @@ func TestDateArithmeticMatchesTimePackage(t *testing.T) {
 		base := time.Date(1+rng.Intn(9998), time.Month(1+rng.Intn(12)), 1+rng.Intn(28), 0, 0, 0, 0, time.UTC)
 		n := rng.Intn(4000) - 2000
 		want := base.AddDate(0, 0, n)
-		got := DateOf(time.Date(base.Year(), base.Month(), base.Day(), 12, 0, 0, 0, KST())).AddDays(n)
+		got := DateOf(time.Date(base.Year(), base.Month(), base.Day(), 12, 0, 0, 0, wire.KST)).AddDays(n)
 		require.Equal(t, d(want.Year(), want.Month(), want.Day()), got, "base %v + %d", base, n)
 		require.Equal(t, want.Weekday(), got.Weekday())
 	}
@@ -55,9 +57,9 @@ func TestDateBasics(t *testing.T) {
 	assert.Equal(t, 0, d(2026, 5, 5).Compare(d(2026, 5, 5)))
 	assert.Equal(t, 366, d(2028, 1, 1).DaysUntil(d(2029, 1, 1)))
 	assert.Equal(t, kstAt(2026, 3, 2, 17, 0), d(2026, 3, 2).At(Clock(17, 0)))
-	assert.Equal(t, 29, DaysIn(2028, time.February))
-	assert.Equal(t, 28, DaysIn(2100, time.February))
-	assert.Equal(t, 29, DaysIn(2000, time.February))
+	assert.Equal(t, 29, daysIn(2028, time.February))
+	assert.Equal(t, 28, daysIn(2100, time.February))
+	assert.Equal(t, 29, daysIn(2000, time.February))
 }
 
 func TestParseDate(t *testing.T) {
@@ -79,9 +81,7 @@ func TestParseDate(t *testing.T) {
 	for _, tt := range tests {
 		got, err := ParseDate(tt.in)
 		if !tt.ok {
-			var ve *ValidationError
-			require.ErrorAs(t, err, &ve, tt.in)
-			assert.Equal(t, "Date", ve.Field)
+			problemOf(t, err, "Date", tt.in)
 			assert.ErrorIs(t, err, ErrInvalid)
 			continue
 		}

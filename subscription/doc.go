@@ -4,8 +4,8 @@
 // the payment notice, billing retries, payment-gateway resets, and a planner that tells a
 // worker what is due.
 //
-// It is pure Go with no I/O: the clock is injected (WithTimeSource; SystemTime is the only
-// reader of the wall clock), the billing-key deleter of GatewayReset is injected, and
+// It is pure Go with no I/O: the clock is injected (WithTimeSource; by default the rules read
+// the machine clock, nothing else does), the billing-key deleter of GatewayReset is injected, and
 // notifications leave as Event values (with Vars for AlimTalk #{…} templates) that the
 // caller sends, e.g. through package alimtalk, which this package does not import.
 //
@@ -13,8 +13,8 @@
 //
 // Every date is a Korean civil Date (year, month, day), so a delivery date can never move by
 // a day through a time-zone conversion. Instants (notice at 09:00, retry at 17:00) combine a
-// Date with a TimeOfDay in KST, a fixed UTC+9 zone (no tzdata needed). DateOf converts any
-// instant to its Korean date.
+// Date with a TimeOfDay in KST (kshop.KST(), a fixed UTC+9 zone; no tzdata needed). DateOf
+// converts any instant to its Korean date.
 //
 // # Lifecycle
 //
@@ -32,6 +32,24 @@
 // same ID, and an action already recorded is not; recording a stale action returns
 // ErrStaleAction, never a second state change.
 //
+// # Restarts and the operator's view
+//
+// Snapshot copies a subscription's whole state; Restore rebuilds it after a restart (store
+// the snapshots of Planner.All, then Restore each and Planner.Add them). Planner.Agenda lists
+// the notices, charges and retries planned between two instants (tomorrow's work, for an
+// operator) without recording anything.
+//
+// # Errors
+//
+// Bad input is refused before anything changes, with one *kshop.ValidationError listing
+// every problem: Op names the call ("subscription.NewSubscription"), and each
+// *kshop.FieldError gives the Go field path (Field "Items[1].UnitPrice"), its snake_case key
+// (Key "items[1].unit_price", for a shop's form or JSON API; "" for function arguments and
+// options), the rule broken and the limit. errors.Is(err, kshop.ErrInvalid) holds for all of
+// them, and a problem with a specific cause carries it (ErrNotOffered, ErrSetProduct,
+// ErrPaymentMethod, a *PhoneError), so errors.Is works on the whole error. Texts never hold
+// personal data. A change the subscription cannot take in its state is a *TransitionError.
+//
 // # Rules taken from the platforms (fidelity)
 //
 //	Fact                                                   Source                                   Status     Configurable
@@ -39,10 +57,10 @@
 //	Round limits 2 3 4 6 8 10 12, 0 = unlimited            Cafe24 (API lists no 8)                  confirmed  Plan.RoundLimits
 //	Discounts percent (≤100) or amount, from round N on    Cafe24 discount_values                   confirmed  Plan.Discounts
 //	Earliest start = today + 1–30 days, default 3          Cafe24 shipments_start_date              inferred   Plan.StartOffsetDays
-//	Set and 1+N event products refused; card only          Cafe24 FAQ (seed 002)                    confirmed  -
-//	Notice 2 days before delivery, charge 1 day before     seed 002, Cafe24 support article         confirmed  WithNoticeOffset, WithChargeOffset
+//	Set and 1+N event products refused; card only          Cafe24 정기배송(정기결제) FAQ            confirmed  -
+//	Notice 2 days before delivery, charge 1 day before     Cafe24 FAQ and support article          confirmed  WithNoticeOffset, WithChargeOffset
 //	Notice and charge at 09:00 KST                         not published                            inferred   WithNoticeTime, WithChargeTime
-//	Notice fixes order and amount; some items cancelled    seed 002                                 confirmed  -
+//	Notice fixes order and amount; some items cancelled    Cafe24 정기배송(정기결제) FAQ            confirmed  -
 //	  after it → next round; all cancelled → no charge,
 //	  subscription ends
 //	Price changes apply from the next round                Cafe24 support article                   confirmed  -
@@ -50,9 +68,9 @@
 //	After exhaustion: continue with the next round         Cafe24 (earlier "skip to next round")    inferred   WithExhaustionPolicy
 //	Limit reached → 해지; buyer may change the count,      Cafe24 support article                   confirmed  SetRoundLimit
 //	  not below the current round
-//	Gateway change/reset: all terminated, cards deleted,   seed 002                                 confirmed  GatewayReset
+//	Gateway change/reset: all terminated, cards deleted,   Cafe24 정기배송(정기결제) FAQ            confirmed  GatewayReset
 //	  mail to customer and operator
-//	Business-day offsets skipping weekends                 Godomall manual                          confirmed  WithOffsetMode(BusinessDays)
+//	Business-day offsets skipping weekends                 Godomall 정기결제 manual                 confirmed  WithOffsetMode(BusinessDays)
 //	Closed day → next open day or next cycle; colliding    Makeshop FAQ                             confirmed  WithClosedDayPolicy
 //	  rounds deliver once
 //	Month-end clamp keeping the anchor day                 Stripe billing anchor, Imweb             confirmed  -
@@ -66,7 +84,7 @@
 //     latest, recorded; a change made before that, even after the notice instant, still
 //     applies to the round. A re-run after a crash gets the same notice content.
 //   - Pause and SkipRound are refused once the round is fixed (ErrRoundFixed): the noticed
-//     amount is charged (seed 002), and the only way to stop a fixed round is cancelling every
+//     amount is charged (Cafe24 FAQ), and the only way to stop a fixed round is cancelling every
 //     item or the subscription, which cancels it without a charge.
 //   - Resume and every new round take the first cycle date, counted from the schedule's
 //     anchor, whose charge instant has not passed: nothing is charged late by construction;

@@ -5,26 +5,33 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/internal/phone"
 )
 
-// Sentinel errors. Match them with errors.Is; the typed errors below carry the details
-// and are matched with errors.As.
+// Sentinel errors. Match them with errors.Is. Bad input comes back as one
+// *kshop.ValidationError listing every problem; a problem with a more specific cause carries
+// one of these sentinels in its kshop.FieldError.Err, so errors.Is(err, ErrNotOffered) works on
+// the whole error.
 var (
-	// ErrInvalid is matched by every *ValidationError.
-	ErrInvalid = errors.New("invalid input")
+	// ErrInvalid is kshop.ErrInvalid, matched by every validation error.
+	ErrInvalid = kshop.ErrInvalid
 	// ErrNotOffered: the chosen cycle or round limit is not one of the plan's options.
 	ErrNotOffered = errors.New("not offered by the plan")
 
-	// ErrNotEligible is matched by every *ProductError.
+	// ErrNotEligible is matched by ErrSetProduct, ErrBundleEventProduct and
+	// ErrProductNotEnabled: the product cannot be sold by subscription.
 	ErrNotEligible = errors.New("product not eligible for recurring delivery")
-	// ErrSetProduct: set products (세트상품) cannot be sold by subscription (Cafe24 seed 002).
-	ErrSetProduct = errors.New("set products cannot be subscribed")
-	// ErrBundleEventProduct: 1+N event products cannot be sold by subscription (seed 002).
-	ErrBundleEventProduct = errors.New("1+N event products cannot be subscribed")
+	// ErrSetProduct: set products (세트상품) cannot be sold by subscription (Cafe24
+	// 정기배송(정기결제) FAQ).
+	ErrSetProduct error = &notEligible{"set products cannot be subscribed"}
+	// ErrBundleEventProduct: 1+N event products cannot be sold by subscription (Cafe24
+	// 정기배송(정기결제) FAQ).
+	ErrBundleEventProduct error = &notEligible{"1+N event products cannot be subscribed"}
 	// ErrProductNotEnabled: the product is not marked for recurring delivery.
-	ErrProductNotEnabled = errors.New("product is not enabled for recurring delivery")
-	// ErrPaymentMethod is matched by *PaymentMethodError: recurring billing is card only (seed 002).
+	ErrProductNotEnabled error = &notEligible{"product is not enabled for recurring delivery"}
+	// ErrPaymentMethod: recurring billing accepts card payment only (Cafe24 정기배송(정기결제)
+	// FAQ).
 	ErrPaymentMethod = errors.New("recurring billing accepts card payment only")
 
 	// ErrNotAllowed is matched by every *TransitionError.
@@ -50,58 +57,17 @@ var (
 	ErrBillingKeyDeletion = errors.New("billing key deletion failed")
 )
 
-// ValidationError reports bad input: which field and why. It never contains personal data.
-type ValidationError struct {
-	Field  string
-	Reason string
-	// Err is an optional more specific sentinel (e.g. ErrNotOffered).
-	Err error
-}
+// notEligible is a product refusal that also matches ErrNotEligible, so one errors.Is
+// catches every reason a product cannot be subscribed.
+type notEligible struct{ msg string }
 
-// Error implements error.
-func (e *ValidationError) Error() string {
-	return "subscription: invalid " + e.Field + ": " + e.Reason
-}
+func (e *notEligible) Error() string { return e.msg }
 
-// Unwrap lets errors.Is match ErrInvalid and the specific sentinel, if any.
-func (e *ValidationError) Unwrap() []error {
-	if e.Err != nil {
-		return []error{ErrInvalid, e.Err}
-	}
-	return []error{ErrInvalid}
-}
+func (e *notEligible) Is(target error) bool { return target == ErrNotEligible }
 
-// PhoneError is the detail of a ValidationError for a malformed phone number (reached with
-// errors.As); its Reason says what is wrong and its text never holds the full number.
+// PhoneError is the cause (kshop.FieldError.Err) of a problem with a phone number, reached
+// with errors.As; its Reason says what is wrong and its text never holds the full number.
 type PhoneError = phone.Error
-
-// ProductError reports a product that cannot be sold by subscription.
-type ProductError struct {
-	ProductID string
-	// Reason is ErrSetProduct, ErrBundleEventProduct or ErrProductNotEnabled.
-	Reason error
-}
-
-// Error implements error.
-func (e *ProductError) Error() string {
-	return fmt.Sprintf("subscription: product %q: %v", truncateForError(e.ProductID), e.Reason)
-}
-
-// Unwrap lets errors.Is match ErrNotEligible and the specific reason.
-func (e *ProductError) Unwrap() []error { return []error{ErrNotEligible, e.Reason} }
-
-// PaymentMethodError reports a payment method other than card.
-type PaymentMethodError struct {
-	Method PaymentMethod
-}
-
-// Error implements error.
-func (e *PaymentMethodError) Error() string {
-	return "subscription: payment method " + e.Method.String() + " refused: recurring billing accepts card only"
-}
-
-// Unwrap lets errors.Is match ErrPaymentMethod.
-func (e *PaymentMethodError) Unwrap() error { return ErrPaymentMethod }
 
 // TransitionError reports an action that the subscription or round cannot take now. It
 // names the current state (and round, when one is involved) and the attempted action.

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kshop-dev/kshop/internal/wire"
 )
 
 // EventKind says what an Event reports.
@@ -20,7 +22,7 @@ const (
 	EventFailed                             // the subscription failed (FailSubscription policy)
 	EventExpired                            // the round limit was reached (자동 해지)
 	EventCancelled                          // cancelled by the buyer or the shop
-	EventTerminated                         // payment gateway changed or reset (자동 해지, seed 002)
+	EventTerminated                         // payment gateway changed or reset (자동 해지)
 )
 
 // String names the kind ("payment_notice", "terminated", …).
@@ -119,8 +121,11 @@ func (e Event) Key() string {
 // messages). Keys:
 //
 //	subscription_id, customer_name, round ("3"), delivery_date ("2026-03-31"),
-//	amount ("29,700"), subtotal, discount, items ("원두 200g x2 외 1건"), item_count,
+//	amount ("29,700원"), subtotal, discount, items ("원두 200g x2 외 1건"), item_count,
 //	order_ref, reason, next_retry ("2026-03-30 17:00")
+//
+// Amounts read as alimtalk.FormatWon writes them ("7,500원"), so a template's #{결제금액}
+// needs no unit after it.
 //
 // Keys with no value for the event are present with "".
 func (e Event) Vars() map[string]string {
@@ -129,9 +134,9 @@ func (e Event) Vars() map[string]string {
 		"customer_name":   e.Customer.Name,
 		"round":           "",
 		"delivery_date":   "",
-		"amount":          FormatWon(e.Amount),
-		"subtotal":        FormatWon(e.Quote.Subtotal),
-		"discount":        FormatWon(e.Quote.Discount),
+		"amount":          formatWon(e.Amount),
+		"subtotal":        formatWon(e.Quote.Subtotal),
+		"discount":        formatWon(e.Quote.Discount),
 		"items":           summarizeItems(e.Items),
 		"item_count":      strconv.Itoa(len(e.Items)),
 		"order_ref":       e.OrderRef,
@@ -145,28 +150,31 @@ func (e Event) Vars() map[string]string {
 		v["delivery_date"] = e.DeliveryDate.String()
 	}
 	if !e.NextRetryAt.IsZero() {
-		v["next_retry"] = e.NextRetryAt.In(kst).Format("2006-01-02 15:04")
+		v["next_retry"] = wire.FormatKST(e.NextRetryAt, wire.LayoutMinute)
 	}
 	return v
 }
 
-// FormatWon formats an amount in KRW with thousands separators ("1,234,000").
-func FormatWon(n int64) string {
+// formatWon formats an amount of won as alimtalk.FormatWon does ("1,234,000원"), so a
+// template gets the same text whichever package filled it.
+func formatWon(n int64) string {
 	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
+	digits := s
+	if n < 0 {
+		digits = s[1:]
 	}
 	var b strings.Builder
-	if neg {
+	b.Grow(len(s) + len(s)/3 + len("원"))
+	if n < 0 {
 		b.WriteByte('-')
 	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
+	for i := 0; i < len(digits); i++ {
+		if i > 0 && (len(digits)-i)%3 == 0 {
 			b.WriteByte(',')
 		}
-		b.WriteRune(c)
+		b.WriteByte(digits[i])
 	}
+	b.WriteString("원")
 	return b.String()
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/subscription"
 )
 
@@ -51,7 +52,7 @@ func date(s string) subscription.Date {
 // A plan and a subscription: month-end dates keep the anchor day, notices go 2 days and
 // charges 1 day before delivery, and the discount step changes at round 5.
 func ExampleNewSubscription() {
-	clock := &exampleClock{now: time.Date(2028, 1, 20, 9, 0, 0, 0, subscription.KST())}
+	clock := &exampleClock{now: time.Date(2028, 1, 20, 9, 0, 0, 0, kshop.KST())}
 	rules, err := subscription.NewRules(subscription.WithTimeSource(clock))
 	if err != nil {
 		panic(err)
@@ -63,50 +64,52 @@ func ExampleNewSubscription() {
 	preview, _ := rules.Preview(date("2028-01-31"), subscription.Cycle1M, 6)
 	for i, rd := range preview {
 		q := examplePlan().Quote(i+1, exampleApp("x", rd.Delivery, subscription.Cycle1M).Items)
-		fmt.Printf("round %d: deliver %s, notice %s, charge %s, %s원\n", i+1, rd.Delivery, rd.NoticeDate, rd.ChargeDate, subscription.FormatWon(q.Total))
+		fmt.Printf("round %d: deliver %s, notice %s, charge %s, %d원\n", i+1, rd.Delivery, rd.NoticeDate, rd.ChargeDate, q.Total)
 	}
 	next, _ := sub.NextAction()
 	fmt.Println("first action:", next.ID(), next.At.Format("2006-01-02 15:04 MST"))
 	// Output:
-	// round 1: deliver 2028-01-31, notice 2028-01-29, charge 2028-01-30, 27,000원
-	// round 2: deliver 2028-02-29, notice 2028-02-27, charge 2028-02-28, 27,000원
-	// round 3: deliver 2028-03-31, notice 2028-03-29, charge 2028-03-30, 27,000원
-	// round 4: deliver 2028-04-30, notice 2028-04-28, charge 2028-04-29, 27,000원
-	// round 5: deliver 2028-05-31, notice 2028-05-29, charge 2028-05-30, 24,000원
-	// round 6: deliver 2028-06-30, notice 2028-06-28, charge 2028-06-29, 24,000원
+	// round 1: deliver 2028-01-31, notice 2028-01-29, charge 2028-01-30, 27000원
+	// round 2: deliver 2028-02-29, notice 2028-02-27, charge 2028-02-28, 27000원
+	// round 3: deliver 2028-03-31, notice 2028-03-29, charge 2028-03-30, 27000원
+	// round 4: deliver 2028-04-30, notice 2028-04-28, charge 2028-04-29, 27000원
+	// round 5: deliver 2028-05-31, notice 2028-05-29, charge 2028-05-30, 24000원
+	// round 6: deliver 2028-06-30, notice 2028-06-28, charge 2028-06-29, 24000원
 	// first action: S-20280120-00000001/0/notice 2028-01-29 09:00 KST
 }
 
-// Refused applications come back as typed errors.
+// Refused applications come back as one *kshop.ValidationError listing every problem;
+// specific causes match with errors.Is.
 func ExampleNewSubscription_refused() {
-	clock := &exampleClock{now: time.Date(2026, 3, 20, 9, 0, 0, 0, subscription.KST())}
+	clock := &exampleClock{now: time.Date(2026, 3, 20, 9, 0, 0, 0, kshop.KST())}
 	rules, _ := subscription.NewRules(subscription.WithTimeSource(clock))
 
-	app := exampleApp("S-1", date("2026-03-31"), subscription.Cycle1M)
+	app := exampleApp("S-1", date("2026-03-21"), subscription.Cycle1M)
 	app.Items[0].Product.Kind = subscription.ProductSet
-	_, err := subscription.NewSubscription(examplePlan(), rules, app)
-	fmt.Println(errors.Is(err, subscription.ErrSetProduct), err)
-
-	app = exampleApp("S-1", date("2026-03-31"), subscription.Cycle1M)
 	app.PaymentMethod = subscription.PaymentVirtualAccount
-	_, err = subscription.NewSubscription(examplePlan(), rules, app)
-	var pm *subscription.PaymentMethodError
-	fmt.Println(errors.As(err, &pm), err)
+	app.Receiver.Phone = "010-12"
+	_, err := subscription.NewSubscription(examplePlan(), rules, app)
 
-	app = exampleApp("S-1", date("2026-03-21"), subscription.Cycle1M)
-	_, err = subscription.NewSubscription(examplePlan(), rules, app)
-	fmt.Println(err)
+	fmt.Println(errors.Is(err, subscription.ErrSetProduct), errors.Is(err, subscription.ErrNotEligible), errors.Is(err, subscription.ErrPaymentMethod))
+	var ve *kshop.ValidationError
+	if errors.As(err, &ve) {
+		for _, p := range ve.Problems {
+			fmt.Printf("%s (%s): %s\n", p.Field, p.Key, p.Rule)
+		}
+	}
 	// Output:
-	// true subscription: product "bean": set products cannot be subscribed
-	// true subscription: payment method virtual account refused: recurring billing accepts card only
-	// subscription: invalid Start: before the earliest start 2026-03-23
+	// true true true
+	// Receiver.Phone (receiver.phone): invalid format
+	// PaymentMethod (payment_method): not allowed
+	// Items[0].Product.Kind (items[0].product.kind): not allowed
+	// Start (start): out of range
 }
 
 // The planner loop of a worker: ask what is due, do it with the action ID as the
 // idempotency key, record the outcome. Notices are events with template variables; here
 // a stand-in for an AlimTalk sender prints them (this package does not import alimtalk).
 func ExamplePlanner_Due() {
-	clock := &exampleClock{now: time.Date(2026, 3, 20, 9, 0, 0, 0, subscription.KST())}
+	clock := &exampleClock{now: time.Date(2026, 3, 20, 9, 0, 0, 0, kshop.KST())}
 	rules, _ := subscription.NewRules(subscription.WithTimeSource(clock))
 	sub, _ := subscription.NewSubscription(examplePlan(), rules, exampleApp("S-1", date("2026-03-31"), subscription.Cycle1M))
 	planner := subscription.NewPlanner()
@@ -117,12 +120,12 @@ func ExamplePlanner_Due() {
 			template, idempotencyKey, vars["round"], vars["delivery_date"], vars["amount"], vars["items"])
 	}
 	chargeCard := func(req subscription.ChargeRequest) subscription.ChargeResult {
-		fmt.Printf("  charge %s원 key=%s\n", subscription.FormatWon(req.Amount), req.IdempotencyKey)
+		fmt.Printf("  charge %d원 key=%s\n", req.Amount, req.IdempotencyKey)
 		return subscription.Charged("ORD-" + req.IdempotencyKey)
 	}
 
 	for _, at := range []string{"2026-03-29 09:00", "2026-03-29 09:00", "2026-03-30 09:00"} {
-		clock.now, _ = time.ParseInLocation("2006-01-02 15:04", at, subscription.KST())
+		clock.now, _ = time.ParseInLocation("2006-01-02 15:04", at, kshop.KST())
 		due := planner.Due(clock.now)
 		fmt.Printf("%s: %d due\n", at, len(due))
 		for _, a := range due {
@@ -142,16 +145,16 @@ func ExamplePlanner_Due() {
 	fmt.Println("next round:", r.Number, r.Delivery)
 	// Output:
 	// 2026-03-29 09:00: 1 due
-	//   alimtalk SUBSCRIPTION_PAYMENT_NOTICE key=S-1/0/notice: #{회차}=1 #{배송일}=2026-03-31 #{결제금액}=27,000 #{상품}=원두 200g x2
+	//   alimtalk SUBSCRIPTION_PAYMENT_NOTICE key=S-1/0/notice: #{회차}=1 #{배송일}=2026-03-31 #{결제금액}=27,000원 #{상품}=원두 200g x2
 	// 2026-03-29 09:00: 0 due
 	// 2026-03-30 09:00: 1 due
-	//   charge 27,000원 key=S-1/0/charge/1
+	//   charge 27000원 key=S-1/0/charge/1
 	// next round: 2 2026-04-30
 }
 
 // A declined card is retried at 10:00 and 17:00 KST for 3 days; then the round fails.
 func ExampleSubscription_RecordCharge() {
-	clock := &exampleClock{now: time.Date(2026, 3, 20, 9, 0, 0, 0, subscription.KST())}
+	clock := &exampleClock{now: time.Date(2026, 3, 20, 9, 0, 0, 0, kshop.KST())}
 	rules, _ := subscription.NewRules(subscription.WithTimeSource(clock),
 		subscription.WithExhaustionPolicy(subscription.FailSubscription))
 	sub, _ := subscription.NewSubscription(examplePlan(), rules, exampleApp("S-1", date("2026-03-31"), subscription.Cycle1M))
@@ -184,10 +187,10 @@ func ExampleSubscription_RecordCharge() {
 	// failed
 }
 
-// After the payment notice the round's amount is fixed (Cafe24 seed 002): cancelling
+// After the payment notice the round's amount is fixed (Cafe24 정기배송(정기결제) FAQ): cancelling
 // some items applies from the next round; cancelling all of them stops the round.
 func ExampleSubscription_CancelItems() {
-	clock := &exampleClock{now: time.Date(2026, 3, 20, 9, 0, 0, 0, subscription.KST())}
+	clock := &exampleClock{now: time.Date(2026, 3, 20, 9, 0, 0, 0, kshop.KST())}
 	rules, _ := subscription.NewRules(subscription.WithTimeSource(clock))
 	app := exampleApp("S-1", date("2026-03-31"), subscription.Cycle1M)
 	app.Items = append(app.Items, subscription.Item{
@@ -214,7 +217,7 @@ func ExampleSubscription_CancelItems() {
 // (a failure is collected, never stops the rest) and addresses termination notices to
 // the customer and the operator.
 func ExampleGatewayReset() {
-	clock := &exampleClock{now: time.Date(2026, 3, 20, 9, 0, 0, 0, subscription.KST())}
+	clock := &exampleClock{now: time.Date(2026, 3, 20, 9, 0, 0, 0, kshop.KST())}
 	rules, _ := subscription.NewRules(subscription.WithTimeSource(clock))
 	var subs []*subscription.Subscription
 	for _, id := range []string{"S-1", "S-2", "S-3"} {
@@ -318,11 +321,11 @@ func ExampleCycle_AddTo() {
 
 // Pause and resume: the next round stays on the cycle.
 func ExampleSubscription_Resume() {
-	clock := &exampleClock{now: time.Date(2026, 2, 25, 9, 0, 0, 0, subscription.KST())}
+	clock := &exampleClock{now: time.Date(2026, 2, 25, 9, 0, 0, 0, kshop.KST())}
 	rules, _ := subscription.NewRules(subscription.WithTimeSource(clock))
 	sub, _ := subscription.NewSubscription(examplePlan(), rules, exampleApp("S-1", date("2026-03-02"), subscription.Cycle1W))
 	_ = sub.Pause(subscription.ActorBuyer)
-	clock.now = time.Date(2026, 3, 11, 12, 0, 0, 0, subscription.KST())
+	clock.now = time.Date(2026, 3, 11, 12, 0, 0, 0, kshop.KST())
 	_ = sub.Resume(subscription.ActorBuyer)
 	r, _ := sub.CurrentRound()
 	fmt.Println(r.Delivery, r.Delivery.Weekday())
@@ -346,4 +349,86 @@ func ExamplePlan_DiscountFor() {
 	// round 4: -1234 (step from round 1)
 	// round 5: -2469 (step from round 5)
 	// round 12: -2469 (step from round 5)
+}
+
+// Rebuild after a restart: store each subscription's Snapshot (Planner.All lists them),
+// then Restore them under the shop's rules. Actions due but not recorded before the
+// restart come back with the same IDs.
+func ExampleRestore() {
+	clock := &exampleClock{now: time.Date(2026, 3, 20, 9, 0, 0, 0, kshop.KST())}
+	rules, _ := subscription.NewRules(subscription.WithTimeSource(clock))
+	planner := subscription.NewPlanner()
+	for _, id := range []string{"S-2", "S-1"} {
+		s, _ := subscription.NewSubscription(examplePlan(), rules, exampleApp(id, date("2026-03-31"), subscription.Cycle1M))
+		_ = planner.Add(s)
+	}
+
+	var stored []subscription.Snapshot // e.g. JSON in the shop's database
+	for _, s := range planner.All() {
+		stored = append(stored, s.Snapshot())
+	}
+
+	restarted := subscription.NewPlanner()
+	for _, snap := range stored {
+		s, err := subscription.Restore(rules, snap)
+		if err != nil {
+			panic(err)
+		}
+		_ = restarted.Add(s)
+	}
+	for _, a := range restarted.Due(time.Date(2026, 3, 29, 9, 0, 0, 0, kshop.KST())) {
+		fmt.Println(a.ID(), a.Kind)
+	}
+	// Output:
+	// S-1/0/notice send notice
+	// S-2/0/notice send notice
+}
+
+// Planner.All lists the subscriptions held, sorted by ID.
+func ExamplePlanner_All() {
+	clock := &exampleClock{now: time.Date(2026, 3, 20, 9, 0, 0, 0, kshop.KST())}
+	rules, _ := subscription.NewRules(subscription.WithTimeSource(clock))
+	planner := subscription.NewPlanner()
+	for _, id := range []string{"S-3", "S-1", "S-2"} {
+		s, _ := subscription.NewSubscription(examplePlan(), rules, exampleApp(id, date("2026-03-31"), subscription.Cycle2W))
+		_ = planner.Add(s)
+	}
+	_ = planner.All()[1].Pause(subscription.ActorBuyer)
+	for _, s := range planner.All() {
+		fmt.Println(s.ID(), s.State())
+	}
+	// Output:
+	// S-1 active
+	// S-2 paused
+	// S-3 active
+}
+
+// An operator's view of the next two weeks: the notices, charges and retries planned,
+// in time order. Nothing is recorded.
+func ExamplePlanner_Agenda() {
+	clock := &exampleClock{now: time.Date(2026, 3, 20, 9, 0, 0, 0, kshop.KST())}
+	rules, _ := subscription.NewRules(subscription.WithTimeSource(clock))
+	planner := subscription.NewPlanner()
+	weekly, _ := subscription.NewSubscription(examplePlan(), rules, exampleApp("S-weekly", date("2026-03-25"), subscription.Cycle1W))
+	monthly, _ := subscription.NewSubscription(examplePlan(), rules, exampleApp("S-monthly", date("2026-03-31"), subscription.Cycle1M))
+	_ = planner.Add(weekly, monthly)
+
+	from := time.Date(2026, 3, 23, 0, 0, 0, 0, kshop.KST())
+	agenda, err := planner.Agenda(from, from.AddDate(0, 0, 14))
+	if err != nil {
+		panic(err)
+	}
+	for _, a := range agenda {
+		fmt.Println(a.At.Format("01-02 15:04"), a.ID())
+	}
+	next, _ := weekly.NextAction()
+	fmt.Println("still pending:", next.ID())
+	// Output:
+	// 03-23 09:00 S-weekly/0/notice
+	// 03-24 09:00 S-weekly/0/charge/1
+	// 03-29 09:00 S-monthly/0/notice
+	// 03-30 09:00 S-monthly/0/charge/1
+	// 03-30 09:00 S-weekly/1/notice
+	// 03-31 09:00 S-weekly/1/charge/1
+	// still pending: S-weekly/0/notice
 }

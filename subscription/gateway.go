@@ -3,6 +3,9 @@ package subscription
 import (
 	"context"
 	"errors"
+
+	"github.com/kshop-dev/kshop"
+	"github.com/kshop-dev/kshop/internal/wire"
 )
 
 // BillingKeyDeleter deletes a billing key at the payment gateway. It is injected so this
@@ -25,7 +28,8 @@ type GatewayResetReport struct {
 // Err joins Errors (nil when every deletion succeeded).
 func (r GatewayResetReport) Err() error { return errors.Join(r.Errors...) }
 
-// GatewayReset applies a payment-gateway change or reset (seed 002): every active or
+// GatewayReset applies a payment-gateway change or reset (Cafe24 정기배송(정기결제) FAQ:
+// changing the gateway ends every subscription and deletes the stored cards): every active or
 // paused subscription is terminated (a round in progress is cancelled without a charge),
 // then the billing key of every given subscription not yet recorded as deleted is deleted
 // through deleteKey — ended subscriptions included, as the platform deletes all stored
@@ -34,18 +38,27 @@ func (r GatewayResetReport) Err() error { return errors.Join(r.Errors...) }
 // remaining deletions are not attempted and report ctx.Err(). Calling GatewayReset again
 // retries only the failed deletions and terminates nothing twice.
 //
-// The returned error is nil, a *ValidationError (nothing was done), or report.Err() (the
-// report is complete either way). Deletions run one after another in input order, so the
-// report is deterministic.
+// The returned error is nil, a *kshop.ValidationError (nothing was done: a nil ctx or
+// deleteKey, a bad reason), or report.Err() (the report is complete either way). Deletions
+// run one after another in input order, so the report is deterministic.
 func GatewayReset(ctx context.Context, subs []*Subscription, deleteKey BillingKeyDeleter, reason string) (GatewayResetReport, error) {
+	return gatewayReset(ctx, "subscription.GatewayReset", subs, deleteKey, reason)
+}
+
+func gatewayReset(ctx context.Context, op string, subs []*Subscription, deleteKey BillingKeyDeleter, reason string) (GatewayResetReport, error) {
+	if err := wire.CheckContext(ctx, op); err != nil {
+		return GatewayResetReport{}, err
+	}
+	var p problems
 	if deleteKey == nil {
-		return GatewayResetReport{}, &ValidationError{Field: "deleteKey", Reason: "must not be nil"}
+		p.arg("deleteKey", kshop.RuleRequired, "")
+	}
+	p.text("reason", reason, false, maxFieldLength, true)
+	if err := p.err(op); err != nil {
+		return GatewayResetReport{}, err
 	}
 	if reason == "" {
 		reason = "payment gateway reset"
-	}
-	if err := validateText("Reason", reason, false, maxFieldLength); err != nil {
-		return GatewayResetReport{}, err
 	}
 	var rep GatewayResetReport
 	for _, s := range subs {

@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/kshop-dev/kshop"
+	"github.com/kshop-dev/kshop/internal/wire"
 )
 
 // fakeClock is a settable TimeSource for tests.
@@ -31,7 +34,7 @@ func (c *fakeClock) Set(t time.Time) {
 func d(y int, m time.Month, day int) Date { return Date{Year: y, Month: m, Day: day} }
 
 func kstAt(y int, m time.Month, day, h, min int) time.Time {
-	return time.Date(y, m, day, h, min, 0, 0, KST())
+	return time.Date(y, m, day, h, min, 0, 0, wire.KST)
 }
 
 func testProduct(id string) Product {
@@ -104,4 +107,16 @@ func runCharge(t testing.TB, clk *fakeClock, s *Subscription, res ChargeResult) 
 	ev, err := s.RecordCharge(a, res)
 	require.NoError(t, err)
 	return a, ev
+}
+
+// problemOf asserts that err is a *kshop.ValidationError with a problem on field and
+// returns that problem.
+func problemOf(t testing.TB, err error, field string, msgAndArgs ...any) *kshop.FieldError {
+	t.Helper()
+	var ve *kshop.ValidationError
+	require.ErrorAs(t, err, &ve, msgAndArgs...)
+	fe := ve.Field(field)
+	require.NotNil(t, fe, "no problem with %s in %v", field, err)
+	require.ErrorIs(t, err, kshop.ErrInvalid)
+	return fe
 }

@@ -74,7 +74,7 @@ func ExcludeLabourDay() KoreanHolidayOption {
 }
 
 // KoreanPublicHolidays is the built-in calendar of South Korean public holidays for
-// FirstHolidayYear–LastHolidayYear (2024–2030), closed on:
+// 2024–2030 (Covers tells whether a year is in it), closed on:
 //
 //   - 1월 1일; 설날 (3 days); 3·1절; 노동절 (May 1, from 2026); 어린이날; 부처님오신날;
 //     현충일; 제헌절 (July 17, again a public holiday from 2026); 광복절; 추석 (3 days);
@@ -97,7 +97,7 @@ func ExcludeLabourDay() KoreanHolidayOption {
 //
 // It is immutable and safe for concurrent use; IsClosed is a bit test.
 type KoreanPublicHolidays struct {
-	years [LastHolidayYear - FirstHolidayYear + 1]holidayYear
+	years [lastHolidayYear - firstHolidayYear + 1]holidayYear
 }
 
 type holidayYear struct {
@@ -114,8 +114,8 @@ func NewKoreanPublicHolidays(opts ...KoreanHolidayOption) *KoreanPublicHolidays 
 		}
 	}
 	k := &KoreanPublicHolidays{}
-	for y := FirstHolidayYear; y <= LastHolidayYear; y++ {
-		yh := &k.years[y-FirstHolidayYear]
+	for y := firstHolidayYear; y <= lastHolidayYear; y++ {
+		yh := &k.years[y-firstHolidayYear]
 		yh.list = computeKoreanHolidays(y, cfg)
 		for _, h := range yh.list {
 			if h.Date.Year == y {
@@ -128,7 +128,7 @@ func NewKoreanPublicHolidays(opts ...KoreanHolidayOption) *KoreanPublicHolidays 
 
 // Covers reports whether year y is in the built-in table.
 func (k *KoreanPublicHolidays) Covers(y int) bool {
-	return y >= FirstHolidayYear && y <= LastHolidayYear
+	return y >= firstHolidayYear && y <= lastHolidayYear
 }
 
 // IsClosed reports whether d is a public holiday (including substitutes and election
@@ -137,7 +137,7 @@ func (k *KoreanPublicHolidays) IsClosed(d Date) bool {
 	if !k.Covers(d.Year) || d.Month < time.January || d.Month > time.December || d.Day < 1 || d.Day > 31 {
 		return false
 	}
-	return k.years[d.Year-FirstHolidayYear].closed[d.Month]&(1<<uint(d.Day)) != 0
+	return k.years[d.Year-firstHolidayYear].closed[d.Month]&(1<<uint(d.Day)) != 0
 }
 
 // Lookup returns the holidays on d (several when they coincide, e.g. 2025-05-05).
@@ -146,7 +146,7 @@ func (k *KoreanPublicHolidays) Lookup(d Date) []Holiday {
 		return nil
 	}
 	var out []Holiday
-	for _, h := range k.years[d.Year-FirstHolidayYear].list {
+	for _, h := range k.years[d.Year-firstHolidayYear].list {
 		if h.Date == d {
 			out = append(out, h)
 		}
@@ -160,7 +160,7 @@ func (k *KoreanPublicHolidays) Holidays(y int) []Holiday {
 	if !k.Covers(y) {
 		return nil
 	}
-	return slices.Clone(k.years[y-FirstHolidayYear].list)
+	return slices.Clone(k.years[y-firstHolidayYear].list)
 }
 
 // computeKoreanHolidays applies the rules of the type comment to the table row of year y.

@@ -11,10 +11,11 @@ import "time"
 //     Jan 26), which also gives 2028–2030.
 // Functions rather than package variables keep the data immutable.
 
-// FirstHolidayYear and LastHolidayYear bound the built-in Korean holiday table.
+// firstHolidayYear and lastHolidayYear bound the built-in Korean holiday table
+// (KoreanPublicHolidays.Covers tells a caller).
 const (
-	FirstHolidayYear = 2024
-	LastHolidayYear  = 2030
+	firstHolidayYear = 2024
+	lastHolidayYear  = 2030
 )
 
 // lunarHolidays returns the solar dates of 설날 (lunar 1/1), 부처님오신날 (lunar 4/8)
@@ -41,7 +42,7 @@ func lunarHolidays(y int) (seollal, buddha, chuseok Date, ok bool) {
 }
 
 // electionDays returns the national election days of year y that are statutory holidays
-// (공직선거법 §34; 관공서의 공휴일에 관한 규정 §2). Included: elections that were held, and
+// (공직선거법 제34조; 관공서의 공휴일에 관한 규정 제2조). Included: elections that were held, and
 // regular elections whose date the statute fixes (2028 National Assembly: first Wednesday
 // from the 50th day before the term ends; 2030 local: first Wednesday from the 30th day
 // before, moved a week because 2030-06-06 Memorial Day is the next day). Not included:

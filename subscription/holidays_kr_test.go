@@ -107,7 +107,7 @@ func TestKoreanSubstituteHolidays(t *testing.T) {
 		assert.Equal(t, tt.want, k.IsClosed(tt.day), "%s: %s", tt.day, tt.why)
 	}
 	subs := 0
-	for y := FirstHolidayYear; y <= LastHolidayYear; y++ {
+	for y := firstHolidayYear; y <= lastHolidayYear; y++ {
 		for _, h := range k.Holidays(y) {
 			if h.Kind == HolidaySubstitute {
 				subs++

@@ -3,23 +3,27 @@ package subscription
 import (
 	"fmt"
 	"slices"
-	"unicode/utf8"
+
+	"github.com/kshop-dev/kshop"
 )
 
-// Limits that keep every amount far from int64 overflow (100 × 9,999 × 10¹¹ < 10¹⁷).
+// Limits that keep every amount far from int64 overflow (100 × 9,999 × 10¹¹ < 10¹⁷) and
+// every text within what Korean shop platforms store (Cafe24 limits phones to 20 characters).
 const (
-	MaxItems       = 100
-	MaxQuantity    = 9999
-	MaxUnitPrice   = 100_000_000_000 // 1000억원
+	maxItems       = 100
+	maxQuantity    = 9999
+	maxUnitPrice   = 100_000_000_000 // 1000억원
 	maxIDLength    = 64
 	maxNameLength  = 200
 	maxFieldLength = 200
+	maxPhoneLength = 20
+	maxZipLength   = 10
 )
 
 // ProductKind tells whether a product can be sold by subscription at all.
 type ProductKind uint8
 
-// Product kinds. Set and 1+N event products are refused (Cafe24 seed 002).
+// Product kinds. Set and 1+N event products are refused (Cafe24 정기배송(정기결제) FAQ).
 const (
 	ProductRegular     ProductKind = iota // an ordinary product
 	ProductSet                            // 세트상품
@@ -69,38 +73,38 @@ func (it Item) Key() ItemKey { return ItemKey{ProductID: it.Product.ID, OptionID
 // LineTotal returns Quantity × UnitPrice.
 func (it Item) LineTotal() int64 { return int64(it.Quantity) * it.UnitPrice }
 
-func validateItem(field string, it Item) error {
-	switch {
-	case it.Product.ID == "" || len(it.Product.ID) > maxIDLength:
-		return &ValidationError{Field: field + ".Product.ID", Reason: fmt.Sprintf("must be 1–%d bytes", maxIDLength)}
-	case len(it.OptionID) > maxIDLength:
-		return &ValidationError{Field: field + ".OptionID", Reason: fmt.Sprintf("must be at most %d bytes", maxIDLength)}
-	case utf8.RuneCountInString(it.Name) > maxNameLength || !utf8.ValidString(it.Name):
-		return &ValidationError{Field: field + ".Name", Reason: fmt.Sprintf("must be valid UTF-8 of at most %d characters", maxNameLength)}
-	case it.Quantity < 1 || it.Quantity > MaxQuantity:
-		return &ValidationError{Field: field + ".Quantity", Reason: fmt.Sprintf("must be 1–%d", MaxQuantity)}
-	case it.UnitPrice < 0 || it.UnitPrice > MaxUnitPrice:
-		return &ValidationError{Field: field + ".UnitPrice", Reason: fmt.Sprintf("must be 0–%d won", int64(MaxUnitPrice))}
+func (p *problems) item(field string, it Item) {
+	p.id(field+".Product.ID", it.Product.ID)
+	if it.OptionID != "" {
+		p.id(field+".OptionID", it.OptionID)
 	}
-	return nil
+	p.text(field+".Name", it.Name, false, maxNameLength, false)
+	p.rangeInt(field+".Quantity", it.Quantity, 1, maxQuantity)
+	if it.UnitPrice < 0 || it.UnitPrice > maxUnitPrice {
+		p.add(field+".UnitPrice", kshop.RuleRange, "0–100,000,000,000 won")
+	}
 }
 
-func validateItems(items []Item) error {
-	if len(items) == 0 || len(items) > MaxItems {
-		return &ValidationError{Field: "Items", Reason: fmt.Sprintf("must hold 1–%d items", MaxItems)}
+// items checks the item list: 1–100 valid items, no product option twice.
+func (p *problems) items(field string, items []Item) {
+	if len(items) == 0 {
+		p.add(field, kshop.RuleRequired, "at least one item")
+		return
+	}
+	if len(items) > maxItems {
+		fe := p.add(field, kshop.RuleTooMany, "")
+		fe.Limit, fe.Got = maxItems, len(items)
+		return
 	}
 	seen := make(map[ItemKey]bool, len(items))
 	for i, it := range items {
-		field := fmt.Sprintf("Items[%d]", i)
-		if err := validateItem(field, it); err != nil {
-			return err
-		}
+		f := index(field, i)
+		p.item(f, it)
 		if seen[it.Key()] {
-			return &ValidationError{Field: field, Reason: "duplicate product option"}
+			p.add(f, kshop.RuleConflict, "the same product option twice")
 		}
 		seen[it.Key()] = true
 	}
-	return nil
 }
 
 // Quote is a round's amount in KRW: the sum of the lines, the plan discount for the round

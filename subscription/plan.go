@@ -3,20 +3,25 @@ package subscription
 import (
 	"fmt"
 	"slices"
+
+	"github.com/kshop-dev/kshop"
 )
 
-// Plan defaults and bounds (Cafe24 product-group rule, confirmed in its Admin API field
-// catalogue unless noted).
+// Plan defaults and bounds (Cafe24 product-group rule, from its Admin API field catalogue
+// unless noted).
 const (
-	// DefaultStartOffsetDays is the default earliest selectable start: today + 3 days
-	// (Cafe24 shipments_start_date default 3; read as an offset in days — inferred).
-	DefaultStartOffsetDays = 3
-	MinStartOffsetDays     = 1
-	MaxStartOffsetDays     = 30
-	// MaxDiscountSteps is Cafe24's limit on discount_values entries.
-	MaxDiscountSteps = 40
-	// MaxRoundLimit bounds a round limit; 0 means unlimited.
-	MaxRoundLimit = 999
+	// defaultStartOffsetDays: the earliest selectable start is today + 3 days (Cafe24
+	// shipments_start_date default 3, read as an offset in days: inferred).
+	defaultStartOffsetDays = 3
+	minStartOffsetDays     = 1
+	maxStartOffsetDays     = 30
+	// maxDiscountSteps is Cafe24's limit on discount_values entries.
+	maxDiscountSteps = 40
+	// maxRoundLimit bounds a round limit; 0 means unlimited.
+	maxRoundLimit = 999
+	// maxStartAheadDays bounds how far ahead a first delivery may be chosen, so a mistyped
+	// year is refused instead of scheduling a notice decades away.
+	maxStartAheadDays = 366
 )
 
 // Cafe24RoundLimits returns Cafe24's round-limit choices (subscription_shipments_count):
@@ -27,7 +32,7 @@ func Cafe24RoundLimits() []int { return []int{2, 3, 4, 6, 8, 10, 12} }
 // PaymentMethod is how the buyer pays.
 type PaymentMethod uint8
 
-// Payment methods. Recurring billing accepts PaymentCard only (seed 002).
+// Payment methods. Recurring billing accepts PaymentCard only (Cafe24 정기배송(정기결제) FAQ).
 const (
 	PaymentCard PaymentMethod = iota + 1
 	PaymentBankTransfer
@@ -56,13 +61,12 @@ func (m PaymentMethod) String() string {
 	return fmt.Sprintf("PaymentMethod(%d)", uint8(m))
 }
 
-// CheckPaymentMethod returns a *PaymentMethodError unless m is PaymentCard: recurring
-// delivery on Korean shop platforms bills a registered card (Cafe24: "카드결제" only).
-func CheckPaymentMethod(m PaymentMethod) error {
+// paymentMethod refuses every method but PaymentCard: recurring delivery on Korean shop
+// platforms bills a registered card (Cafe24: "카드결제" only).
+func (p *problems) paymentMethod(field string, m PaymentMethod) {
 	if m != PaymentCard {
-		return &PaymentMethodError{Method: m}
+		p.add(field, kshop.RuleNotAllowed, "recurring billing accepts card payment only").Err = ErrPaymentMethod
 	}
-	return nil
 }
 
 // Plan is a product-group rule (Cafe24 "정기배송 상품 설정"): the cycles and round limits a
@@ -84,48 +88,55 @@ type Plan struct {
 	StartOffsetDays int
 }
 
-// Validate checks the plan and returns the first problem as a *ValidationError.
+// Validate checks the plan and returns every problem at once as a *kshop.ValidationError
+// (fields "Plan.Cycles[0]", …).
 func (p Plan) Validate() error {
+	var ps problems
+	ps.plan("Plan", p)
+	return ps.err("subscription.Plan.Validate")
+}
+
+func (ps *problems) plan(field string, p Plan) {
 	if len(p.Cycles) == 0 {
-		return &ValidationError{Field: "Plan.Cycles", Reason: "must offer at least one cycle"}
+		ps.add(field+".Cycles", kshop.RuleRequired, "offer at least one cycle")
 	}
 	for i, c := range p.Cycles {
 		if !c.Valid() {
-			return &ValidationError{Field: fmt.Sprintf("Plan.Cycles[%d]", i), Reason: "not a valid cycle"}
+			ps.add(index(field+".Cycles", i), kshop.RuleRange, "not one of the 11 cycles")
 		}
 	}
 	for i, n := range p.RoundLimits {
-		if n != 0 && (n < 2 || n > MaxRoundLimit) {
-			return &ValidationError{Field: fmt.Sprintf("Plan.RoundLimits[%d]", i), Reason: fmt.Sprintf("must be 0 (unlimited) or 2–%d", MaxRoundLimit)}
+		if n != 0 && (n < 2 || n > maxRoundLimit) {
+			ps.add(index(field+".RoundLimits", i), kshop.RuleRange, "0 (unlimited) or 2–999")
 		}
 	}
 	if p.DiscountUnit != DiscountPercent && p.DiscountUnit != DiscountAmount {
-		return &ValidationError{Field: "Plan.DiscountUnit", Reason: "must be percent or amount"}
+		ps.add(field+".DiscountUnit", kshop.RuleRange, "percent or amount")
 	}
-	if len(p.Discounts) > MaxDiscountSteps {
-		return &ValidationError{Field: "Plan.Discounts", Reason: fmt.Sprintf("at most %d steps", MaxDiscountSteps)}
+	if len(p.Discounts) > maxDiscountSteps {
+		fe := ps.add(field+".Discounts", kshop.RuleTooMany, "")
+		fe.Limit, fe.Got = maxDiscountSteps, len(p.Discounts)
+	} else {
+		seen := make(map[int]bool, len(p.Discounts))
+		for i, s := range p.Discounts {
+			f := index(field+".Discounts", i)
+			ps.rangeInt(f+".FromRound", s.FromRound, 1, maxRoundLimit)
+			if seen[s.FromRound] {
+				ps.add(f+".FromRound", kshop.RuleConflict, "two steps from the same round")
+			}
+			seen[s.FromRound] = true
+			if p.DiscountUnit == DiscountPercent && (s.Value < 0 || s.Value > 100) {
+				ps.add(f+".Value", kshop.RuleRange, "percent 0–100")
+			}
+			if p.DiscountUnit == DiscountAmount && (s.Value < 0 || s.Value > maxUnitPrice) {
+				ps.add(f+".Value", kshop.RuleRange, "amount 0–100,000,000,000 won")
+			}
+		}
 	}
-	seen := make(map[int]bool, len(p.Discounts))
-	for i, s := range p.Discounts {
-		field := fmt.Sprintf("Plan.Discounts[%d]", i)
-		if s.FromRound < 1 || s.FromRound > MaxRoundLimit {
-			return &ValidationError{Field: field + ".FromRound", Reason: fmt.Sprintf("must be 1–%d", MaxRoundLimit)}
-		}
-		if seen[s.FromRound] {
-			return &ValidationError{Field: field + ".FromRound", Reason: "duplicate round"}
-		}
-		seen[s.FromRound] = true
-		if p.DiscountUnit == DiscountPercent && (s.Value < 0 || s.Value > 100) {
-			return &ValidationError{Field: field + ".Value", Reason: "percent must be 0–100"}
-		}
-		if p.DiscountUnit == DiscountAmount && (s.Value < 0 || s.Value > MaxUnitPrice) {
-			return &ValidationError{Field: field + ".Value", Reason: fmt.Sprintf("amount must be 0–%d won", int64(MaxUnitPrice))}
-		}
+	if p.StartOffsetDays != 0 {
+		ps.rangeInt(field+".StartOffsetDays", p.StartOffsetDays, minStartOffsetDays, maxStartOffsetDays)
 	}
-	if p.StartOffsetDays != 0 && (p.StartOffsetDays < MinStartOffsetDays || p.StartOffsetDays > MaxStartOffsetDays) {
-		return &ValidationError{Field: "Plan.StartOffsetDays", Reason: fmt.Sprintf("must be %d–%d (0 for the default %d)", MinStartOffsetDays, MaxStartOffsetDays, DefaultStartOffsetDays)}
-	}
-	return nil
+	ps.text(field+".Name", p.Name, false, maxNameLength, false)
 }
 
 // clone returns a deep copy, so a subscription never shares slices with the caller.
@@ -152,28 +163,37 @@ func (p Plan) OffersRoundLimit(n int) bool {
 func (p Plan) EarliestStart(today Date) Date {
 	off := p.StartOffsetDays
 	if off == 0 {
-		off = DefaultStartOffsetDays
+		off = defaultStartOffsetDays
 	}
 	return today.AddDays(off)
 }
 
-// CheckProduct returns a *ProductError when p cannot be sold by subscription: set products
-// and 1+N event products are refused even when enabled (seed 002), and other products must
-// be enabled for recurring delivery.
+// CheckProduct returns a *kshop.ValidationError when prod cannot be sold by subscription:
+// set products and 1+N event products are refused even when enabled (Cafe24 정기배송(정기결제)
+// FAQ), and other products must be enabled for recurring delivery. The problem's Err is
+// ErrSetProduct, ErrBundleEventProduct or ErrProductNotEnabled, each matching ErrNotEligible.
 func (p Plan) CheckProduct(prod Product) error {
+	var ps problems
+	ps.product("Product", prod)
+	return ps.err("subscription.Plan.CheckProduct")
+}
+
+func (ps *problems) product(field string, prod Product) {
 	switch prod.Kind {
 	case ProductSet:
-		return &ProductError{ProductID: prod.ID, Reason: ErrSetProduct}
+		ps.add(field+".Kind", kshop.RuleNotAllowed, "").Err = ErrSetProduct
+		return
 	case ProductBundleEvent:
-		return &ProductError{ProductID: prod.ID, Reason: ErrBundleEventProduct}
+		ps.add(field+".Kind", kshop.RuleNotAllowed, "").Err = ErrBundleEventProduct
+		return
 	case ProductRegular:
 	default:
-		return &ValidationError{Field: "Product.Kind", Reason: "unknown product kind"}
+		ps.add(field+".Kind", kshop.RuleRange, "unknown product kind")
+		return
 	}
 	if !prod.SubscriptionEnabled {
-		return &ProductError{ProductID: prod.ID, Reason: ErrProductNotEnabled}
+		ps.add(field+".SubscriptionEnabled", kshop.RuleNotAllowed, "").Err = ErrProductNotEnabled
 	}
-	return nil
 }
 
 // DiscountFor returns the discount in KRW for round number round (1-based) on subtotal,

@@ -5,6 +5,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kshop-dev/kshop"
 )
 
 func TestPlanValidate(t *testing.T) {
@@ -29,7 +31,7 @@ func TestPlanValidate(t *testing.T) {
 		}, "Plan.Discounts[0].Value"},
 		{"too many steps", func(p *Plan) {
 			p.Discounts = nil
-			for i := 1; i <= MaxDiscountSteps+1; i++ {
+			for i := 1; i <= maxDiscountSteps+1; i++ {
 				p.Discounts = append(p.Discounts, DiscountStep{FromRound: i, Value: 1})
 			}
 		}, "Plan.Discounts"},
@@ -40,9 +42,7 @@ func TestPlanValidate(t *testing.T) {
 		p := testPlan()
 		tt.edit(&p)
 		err := p.Validate()
-		var ve *ValidationError
-		require.ErrorAs(t, err, &ve, tt.name)
-		assert.Equal(t, tt.field, ve.Field, tt.name)
+		problemOf(t, err, tt.field, tt.name)
 		assert.ErrorIs(t, err, ErrInvalid)
 	}
 }
@@ -61,23 +61,33 @@ func TestPlanProductEligibility(t *testing.T) {
 	}
 	for _, tt := range tests {
 		err := p.CheckProduct(tt.prod)
-		var pe *ProductError
-		require.ErrorAs(t, err, &pe, tt.prod.ID)
-		assert.Equal(t, tt.prod.ID, pe.ProductID)
+		var ve *kshop.ValidationError
+		require.ErrorAs(t, err, &ve, tt.prod.ID)
+		assert.Equal(t, "subscription.Plan.CheckProduct", ve.Op)
+		require.Len(t, ve.Problems, 1)
+		assert.Equal(t, kshop.RuleNotAllowed, ve.Problems[0].Rule)
+		assert.ErrorIs(t, ve.Problems[0].Err, tt.reason)
 		assert.ErrorIs(t, err, tt.reason)
 		assert.ErrorIs(t, err, ErrNotEligible)
 	}
 	assert.ErrorIs(t, p.CheckProduct(Product{ID: "x", Kind: 9, SubscriptionEnabled: true}), ErrInvalid)
 }
 
-func TestCheckPaymentMethod(t *testing.T) {
+func TestPaymentMethodCardOnly(t *testing.T) {
 	t.Parallel()
-	require.NoError(t, CheckPaymentMethod(PaymentCard))
-	for _, m := range []PaymentMethod{PaymentBankTransfer, PaymentVirtualAccount, PaymentMobile, PaymentPoints, PaymentOther, 0} {
-		err := CheckPaymentMethod(m)
-		var pme *PaymentMethodError
-		require.ErrorAs(t, err, &pme, m.String())
-		assert.Equal(t, m, pme.Method)
+	clk := newFakeClock(kstAt(2026, 3, 20, 9, 0))
+	rules := newRulesT(t, clk)
+	for _, m := range []PaymentMethod{PaymentCard, PaymentBankTransfer, PaymentVirtualAccount, PaymentMobile, PaymentPoints, PaymentOther, 0} {
+		app := testApp("S-1", d(2026, 3, 31), Cycle1M)
+		app.PaymentMethod = m
+		_, err := NewSubscription(testPlan(), rules, app)
+		if m == PaymentCard {
+			require.NoError(t, err)
+			continue
+		}
+		fe := problemOf(t, err, "PaymentMethod", m.String())
+		assert.Equal(t, "payment_method", fe.Key)
+		assert.Equal(t, kshop.RuleNotAllowed, fe.Rule)
 		assert.ErrorIs(t, err, ErrPaymentMethod)
 	}
 }
@@ -113,7 +123,7 @@ func TestDiscountFor(t *testing.T) {
 		assert.Equal(t, tt.from, from, tt.name)
 	}
 	// No overflow at the largest subtotal the item limits allow.
-	big := int64(MaxItems) * MaxQuantity * MaxUnitPrice
+	big := int64(maxItems) * maxQuantity * maxUnitPrice
 	got, _ := Plan{DiscountUnit: DiscountPercent, Discounts: []DiscountStep{{1, 99}}}.DiscountFor(1, big)
 	assert.Equal(t, big/100*99, got)
 	assert.Positive(t, got)
@@ -135,7 +145,8 @@ func TestPlanQuoteAndStart(t *testing.T) {
 
 func TestFormatWon(t *testing.T) {
 	t.Parallel()
-	for in, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 29700: "29,700", 1234567: "1,234,567", -1500: "-1,500"} {
-		assert.Equal(t, want, FormatWon(in))
+	for in, want := range map[int64]string{0: "0원", 999: "999원", 1000: "1,000원", 29700: "29,700원", 1234567: "1,234,567원", -1500: "-1,500원",
+		-9223372036854775808: "-9,223,372,036,854,775,808원"} {
+		assert.Equal(t, want, formatWon(in))
 	}
 }

@@ -7,10 +7,12 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/kshop-dev/kshop"
 )
 
 // Planner holds many subscriptions and tells which actions are due. It is safe for
-// concurrent use: Add and Remove take a write lock; Due, Get and GatewayReset a read lock.
+// concurrent use: Add and Remove take a write lock; Due, Get, All, Agenda and GatewayReset a read lock.
 //
 // Due is cheap per subscription: a subscription publishes the instant of its next action
 // in an atomic, so one with nothing due costs one atomic load and no allocation; only due
@@ -27,19 +29,25 @@ func NewPlanner() *Planner {
 }
 
 // Add registers subscriptions. It refuses nil and an ID already held
-// (ErrDuplicateSubscription), adding none of them then.
+// (ErrDuplicateSubscription), adding none of them then; the *kshop.ValidationError names
+// every refused position ("subs[2]").
 func (p *Planner) Add(subs ...*Subscription) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	var ps problems
 	seen := make(map[string]bool, len(subs))
-	for _, s := range subs {
+	for i, s := range subs {
 		if s == nil {
-			return &ValidationError{Field: "subs", Reason: "nil subscription"}
+			ps.arg(index("subs", i), kshop.RuleRequired, "nil subscription")
+			continue
 		}
 		if _, dup := p.index[s.id]; dup || seen[s.id] {
-			return &ValidationError{Field: "subs", Reason: "subscription " + s.id + " is already held", Err: ErrDuplicateSubscription}
+			ps.arg(index("subs", i), kshop.RuleConflict, "a subscription with that ID is already held").Err = ErrDuplicateSubscription
 		}
 		seen[s.id] = true
+	}
+	if err := ps.err("subscription.Planner.Add"); err != nil {
+		return err
 	}
 	p.subs = slices.Grow(p.subs, len(subs))
 	for _, s := range subs {
@@ -75,6 +83,16 @@ func (p *Planner) Get(id string) (*Subscription, bool) {
 		return nil, false
 	}
 	return p.subs[i], true
+}
+
+// All returns the subscriptions held, sorted by ID (a fresh slice): what a shop stores with
+// Snapshot before a shutdown, or shows an operator.
+func (p *Planner) All() []*Subscription {
+	p.mu.RLock()
+	out := slices.Clone(p.subs)
+	p.mu.RUnlock()
+	slices.SortFunc(out, func(a, b *Subscription) int { return strings.Compare(a.id, b.id) })
+	return out
 }
 
 // Len returns the number of subscriptions held.
@@ -144,5 +162,5 @@ func (p *Planner) GatewayReset(ctx context.Context, deleteKey BillingKeyDeleter,
 	p.mu.RLock()
 	subs := slices.Clone(p.subs)
 	p.mu.RUnlock()
-	return GatewayReset(ctx, subs, deleteKey, reason)
+	return gatewayReset(ctx, "subscription.Planner.GatewayReset", subs, deleteKey, reason)
 }

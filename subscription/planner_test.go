@@ -195,7 +195,7 @@ func TestEventVars(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, map[string]string{
 		"subscription_id": "S-1", "customer_name": "홍길동", "round": "1", "delivery_date": "2026-03-31",
-		"amount": "29,700", "subtotal": "33,000", "discount": "3,300", "items": "원두 200g x2 외 1건",
+		"amount": "29,700원", "subtotal": "33,000원", "discount": "3,300원", "items": "원두 200g x2 외 1건",
 		"item_count": "2", "order_ref": "", "reason": "", "next_retry": "",
 	}, ev.Vars())
 	ev = Event{Kind: EventChargeFailed, NextRetryAt: kstAt(2026, 3, 30, 17, 0).UTC(), Items: []Item{{Product: testProduct("p"), Quantity: 1}}}

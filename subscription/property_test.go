@@ -55,7 +55,7 @@ func TestPropertyScheduleDates(t *testing.T) {
 		rules, cal := randomRules(t, rng, clk)
 		c := cycles[iter%len(cycles)]
 		y, m := 2024+rng.Intn(5), time.Month(1+rng.Intn(12))
-		anchor := d(y, m, 1+(iter/len(cycles))%DaysIn(y, m))
+		anchor := d(y, m, 1+(iter/len(cycles))%daysIn(y, m))
 		preview, err := rules.Preview(anchor, c, 24)
 		require.NoError(t, err)
 		var last Date
@@ -63,7 +63,7 @@ func TestPropertyScheduleDates(t *testing.T) {
 			where := fmt.Sprintf("iter %d: %v from %v, slot %d", iter, c, anchor, k)
 			require.Equal(t, c.AddTo(anchor, k), rd.Nominal, where)
 			if c.Months() > 0 {
-				require.Equal(t, min(anchor.Day, DaysIn(rd.Nominal.Year, rd.Nominal.Month)), rd.Nominal.Day, where)
+				require.Equal(t, min(anchor.Day, daysIn(rd.Nominal.Year, rd.Nominal.Month)), rd.Nominal.Day, where)
 			}
 			require.True(t, rd.NoticeDate.Before(rd.ChargeDate), where)
 			require.True(t, rd.ChargeDate.Before(rd.Delivery), where)

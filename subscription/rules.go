@@ -1,9 +1,10 @@
 package subscription
 
 import (
-	"fmt"
 	"slices"
 	"time"
+
+	"github.com/kshop-dev/kshop"
 )
 
 // OffsetMode says how the notice and charge offsets count days.
@@ -84,26 +85,33 @@ func DefaultRetrySchedule() RetrySchedule {
 	return RetrySchedule{Times: []TimeOfDay{Clock(10, 0), Clock(17, 0)}, Days: 3}
 }
 
-// MaxRetryDays bounds RetrySchedule.Days.
-const MaxRetryDays = 14
+// maxRetryDays bounds RetrySchedule.Days; maxRetryTimes bounds RetrySchedule.Times.
+const (
+	maxRetryDays  = 14
+	maxRetryTimes = 24
+)
 
 // normalized validates and returns a copy with sorted, distinct times.
 func (rs RetrySchedule) normalized() (RetrySchedule, error) {
-	if rs.Days < 0 || rs.Days > MaxRetryDays {
-		return RetrySchedule{}, &ValidationError{Field: "RetrySchedule.Days", Reason: fmt.Sprintf("must be 0–%d", MaxRetryDays)}
-	}
+	var p problems
+	p.rangeInt("RetrySchedule.Days", rs.Days, 0, maxRetryDays)
 	if rs.Days > 0 && len(rs.Times) == 0 {
-		return RetrySchedule{}, &ValidationError{Field: "RetrySchedule.Times", Reason: "at least one time of day when Days > 0"}
+		p.add("RetrySchedule.Times", kshop.RuleRequired, "at least one time of day when Days > 0")
 	}
-	if len(rs.Times) > 24 {
-		return RetrySchedule{}, &ValidationError{Field: "RetrySchedule.Times", Reason: "at most 24 times a day"}
-	}
-	out := RetrySchedule{Days: rs.Days, Times: slices.Clone(rs.Times)}
-	for i, t := range out.Times {
-		if !t.Valid() {
-			return RetrySchedule{}, &ValidationError{Field: fmt.Sprintf("RetrySchedule.Times[%d]", i), Reason: "not a valid time of day"}
+	if len(rs.Times) > maxRetryTimes {
+		fe := p.add("RetrySchedule.Times", kshop.RuleTooMany, "")
+		fe.Limit, fe.Got = maxRetryTimes, len(rs.Times)
+	} else {
+		for i, t := range rs.Times {
+			if !t.Valid() {
+				p.add(index("RetrySchedule.Times", i), kshop.RuleRange, "00:00–23:59")
+			}
 		}
 	}
+	if err := p.err("subscription.WithRetrySchedule"); err != nil {
+		return RetrySchedule{}, err
+	}
+	out := RetrySchedule{Days: rs.Days, Times: slices.Clone(rs.Times)}
 	slices.SortFunc(out.Times, func(a, b TimeOfDay) int { return a.minutes() - b.minutes() })
 	out.Times = slices.Compact(out.Times)
 	return out, nil
@@ -121,19 +129,19 @@ func (rs RetrySchedule) skipped(firstFailure time.Time) int {
 	return skip
 }
 
-// Count returns how many retries follow a first failure at firstFailure.
-func (rs RetrySchedule) Count(firstFailure time.Time) int {
+// count returns how many retries follow a first failure at firstFailure.
+func (rs RetrySchedule) count(firstFailure time.Time) int {
 	if rs.Days <= 0 || len(rs.Times) == 0 {
 		return 0
 	}
 	return rs.Days*len(rs.Times) - rs.skipped(firstFailure)
 }
 
-// Slot returns the instant of retry number i (0-based) after a first failure at
+// slot returns the instant of retry number i (0-based) after a first failure at
 // firstFailure, or false when the schedule has fewer retries. Times must be sorted, as
 // Rules keeps them.
-func (rs RetrySchedule) Slot(firstFailure time.Time, i int) (time.Time, bool) {
-	if i < 0 || i >= rs.Count(firstFailure) {
+func (rs RetrySchedule) slot(firstFailure time.Time, i int) (time.Time, bool) {
+	if i < 0 || i >= rs.count(firstFailure) {
 		return time.Time{}, false
 	}
 	g := rs.skipped(firstFailure) + i
@@ -159,22 +167,18 @@ type Rules struct {
 
 // Defaults of NewRules.
 const (
-	// DefaultNoticeOffset: the payment notice (mail + SMS) goes 2 days before delivery
-	// (Cafe24, confirmed by seed 002 and support article 18598210344857).
-	DefaultNoticeOffset = 2
-	// DefaultChargeOffset: the card is charged 1 day before delivery (Cafe24, confirmed).
-	DefaultChargeOffset = 1
-	// MaxNoticeOffset bounds the notice offset.
-	MaxNoticeOffset = 10
+	// defaultNoticeOffset: the payment notice (mail + SMS) goes 2 days before delivery
+	// (Cafe24 정기배송(정기결제) FAQ and Cafe24 support article 18598210344857).
+	defaultNoticeOffset = 2
+	// defaultChargeOffset: the card is charged 1 day before delivery (Cafe24, confirmed).
+	defaultChargeOffset = 1
+	// maxNoticeOffset bounds the notice offset.
+	maxNoticeOffset = 10
 )
 
-// DefaultNoticeTime and DefaultChargeTime are 09:00 KST. Cafe24 does not publish the hour
-// (inferred; Godomall says "in the morning"); change them with WithNoticeTime and
-// WithChargeTime.
-func DefaultNoticeTime() TimeOfDay { return Clock(9, 0) }
-
-// DefaultChargeTime is 09:00 KST (inferred); see DefaultNoticeTime.
-func DefaultChargeTime() TimeOfDay { return Clock(9, 0) }
+// defaultNoticeTime and defaultChargeTime are 09:00 KST. Cafe24 does not publish the hour
+// (inferred; the Godomall 정기결제 manual says "in the morning").
+var defaultNoticeTime, defaultChargeTime = TimeOfDay{Hour: 9}, TimeOfDay{Hour: 9}
 
 // Option configures NewRules. Options validate their arguments.
 type Option func(*Rules) error
@@ -184,32 +188,39 @@ type Option func(*Rules) error
 // continue with the next round after exhaustion) changed by opts.
 func NewRules(opts ...Option) (*Rules, error) {
 	r := &Rules{
-		now:          SystemTime{},
-		noticeOffset: DefaultNoticeOffset,
-		chargeOffset: DefaultChargeOffset,
-		noticeTime:   DefaultNoticeTime(),
-		chargeTime:   DefaultChargeTime(),
+		now:          systemTime{},
+		noticeOffset: defaultNoticeOffset,
+		chargeOffset: defaultChargeOffset,
+		noticeTime:   defaultNoticeTime,
+		chargeTime:   defaultChargeTime,
 		retry:        DefaultRetrySchedule(),
 	}
+	// Every option runs, so one call reports every bad option.
+	var p problems
 	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(r); err != nil {
-			return nil, err
+		if o != nil {
+			p.merge("Option", o(r))
 		}
 	}
-	if r.chargeOffset >= r.noticeOffset {
-		return nil, &ValidationError{Field: "ChargeOffset", Reason: "must be smaller than the notice offset (the notice comes first)"}
+	if p.empty() && r.chargeOffset >= r.noticeOffset {
+		p.arg("WithChargeOffset", kshop.RuleConflict, "the charge must come after the notice: a smaller offset than WithNoticeOffset's")
+	}
+	if err := p.err("subscription.NewRules"); err != nil {
+		return nil, err
 	}
 	return r, nil
 }
 
-// WithTimeSource injects the clock (tests use a fake; the default is SystemTime).
+// optionErr is the problem of one option's argument.
+func optionErr(option string, rule kshop.Rule, detail string) error {
+	return &kshop.FieldError{Field: option, Rule: rule, Detail: detail}
+}
+
+// WithTimeSource injects the clock (tests use a fake; the default is the machine clock).
 func WithTimeSource(ts TimeSource) Option {
 	return func(r *Rules) error {
 		if ts == nil {
-			return &ValidationError{Field: "TimeSource", Reason: "must not be nil"}
+			return optionErr("WithTimeSource", kshop.RuleRequired, "")
 		}
 		r.now = ts
 		return nil
@@ -219,8 +230,8 @@ func WithTimeSource(ts TimeSource) Option {
 // WithNoticeOffset sets how many days before delivery the payment notice goes (1–10).
 func WithNoticeOffset(days int) Option {
 	return func(r *Rules) error {
-		if days < 1 || days > MaxNoticeOffset {
-			return &ValidationError{Field: "NoticeOffset", Reason: fmt.Sprintf("must be 1–%d days", MaxNoticeOffset)}
+		if days < 1 || days > maxNoticeOffset {
+			return optionErr("WithNoticeOffset", kshop.RuleRange, "1–10 days")
 		}
 		r.noticeOffset = days
 		return nil
@@ -231,8 +242,8 @@ func WithNoticeOffset(days int) Option {
 // delivery day); it must stay below the notice offset.
 func WithChargeOffset(days int) Option {
 	return func(r *Rules) error {
-		if days < 0 || days >= MaxNoticeOffset {
-			return &ValidationError{Field: "ChargeOffset", Reason: fmt.Sprintf("must be 0–%d days", MaxNoticeOffset-1)}
+		if days < 0 || days >= maxNoticeOffset {
+			return optionErr("WithChargeOffset", kshop.RuleRange, "0–9 days")
 		}
 		r.chargeOffset = days
 		return nil
@@ -243,7 +254,7 @@ func WithChargeOffset(days int) Option {
 func WithOffsetMode(m OffsetMode) Option {
 	return func(r *Rules) error {
 		if m != CalendarDays && m != BusinessDays {
-			return &ValidationError{Field: "OffsetMode", Reason: "unknown mode"}
+			return optionErr("WithOffsetMode", kshop.RuleRange, "CalendarDays or BusinessDays")
 		}
 		r.mode = m
 		return nil
@@ -263,7 +274,7 @@ func WithCalendar(c Calendar) Option {
 func WithClosedDayPolicy(p ClosedDayPolicy) Option {
 	return func(r *Rules) error {
 		if p != NextOpenDay && p != NextCycle {
-			return &ValidationError{Field: "ClosedDayPolicy", Reason: "unknown policy"}
+			return optionErr("WithClosedDayPolicy", kshop.RuleRange, "NextOpenDay or NextCycle")
 		}
 		r.closedPolicy = p
 		return nil
@@ -274,7 +285,7 @@ func WithClosedDayPolicy(p ClosedDayPolicy) Option {
 func WithNoticeTime(t TimeOfDay) Option {
 	return func(r *Rules) error {
 		if !t.Valid() {
-			return &ValidationError{Field: "NoticeTime", Reason: "not a valid time of day"}
+			return optionErr("WithNoticeTime", kshop.RuleRange, "00:00–23:59")
 		}
 		r.noticeTime = t
 		return nil
@@ -285,7 +296,7 @@ func WithNoticeTime(t TimeOfDay) Option {
 func WithChargeTime(t TimeOfDay) Option {
 	return func(r *Rules) error {
 		if !t.Valid() {
-			return &ValidationError{Field: "ChargeTime", Reason: "not a valid time of day"}
+			return optionErr("WithChargeTime", kshop.RuleRange, "00:00–23:59")
 		}
 		r.chargeTime = t
 		return nil
@@ -309,7 +320,7 @@ func WithRetrySchedule(rs RetrySchedule) Option {
 func WithExhaustionPolicy(p ExhaustionPolicy) Option {
 	return func(r *Rules) error {
 		if p != ContinueNextRound && p != FailSubscription {
-			return &ValidationError{Field: "ExhaustionPolicy", Reason: "unknown policy"}
+			return optionErr("WithExhaustionPolicy", kshop.RuleRange, "ContinueNextRound or FailSubscription")
 		}
 		r.exhaustion = p
 		return nil
@@ -321,11 +332,6 @@ func (r *Rules) Now() time.Time { return r.now.Now() }
 
 // Today returns the current KST date of the rules' clock.
 func (r *Rules) Today() Date { return DateOf(r.now.Now()) }
-
-// RetrySchedule returns the retry schedule in force (a copy).
-func (r *Rules) RetrySchedule() RetrySchedule {
-	return RetrySchedule{Times: slices.Clone(r.retry.Times), Days: r.retry.Days}
-}
 
 // RoundDates are the dates of one cycle slot under the rules.
 type RoundDates struct {
@@ -396,19 +402,26 @@ func (r *Rules) datesFor(cycleIndex int, nominal Date) RoundDates {
 	return rd
 }
 
+// maxPreview bounds the slots one Preview lists.
+const maxPreview = 1000
+
 // Preview lists the first n slots of a schedule starting on start with cycle c, applying
 // the closed-day policy and collisions exactly as subscriptions do (skipped slots are
 // included and marked). It is for showing a buyer the upcoming dates; it ignores the
 // clock.
 func (r *Rules) Preview(start Date, c Cycle, n int) ([]RoundDates, error) {
+	var p problems
 	if !start.Valid() {
-		return nil, &ValidationError{Field: "Start", Reason: "not a valid date"}
+		p.arg("start", kshop.RuleRange, "no such date")
 	}
 	if !c.Valid() {
-		return nil, &ValidationError{Field: "Cycle", Reason: "not a valid cycle"}
+		p.arg("c", kshop.RuleRange, "not one of the 11 cycles")
 	}
-	if n < 0 || n > 1000 {
-		return nil, &ValidationError{Field: "n", Reason: "must be 0–1000"}
+	if n < 0 || n > maxPreview {
+		p.arg("n", kshop.RuleRange, "0–1000")
+	}
+	if err := p.err("subscription.Rules.Preview"); err != nil {
+		return nil, err
 	}
 	out := make([]RoundDates, 0, n)
 	var last Date

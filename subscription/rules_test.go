@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kshop-dev/kshop"
 )
 
 func TestNewRulesValidation(t *testing.T) {
@@ -15,29 +17,38 @@ func TestNewRulesValidation(t *testing.T) {
 		opts  []Option
 		field string
 	}{
-		{"nil clock", []Option{WithTimeSource(nil)}, "TimeSource"},
-		{"notice 0", []Option{WithNoticeOffset(0)}, "NoticeOffset"},
-		{"notice 11", []Option{WithNoticeOffset(11)}, "NoticeOffset"},
-		{"charge negative", []Option{WithChargeOffset(-1)}, "ChargeOffset"},
-		{"charge not before notice", []Option{WithNoticeOffset(2), WithChargeOffset(2)}, "ChargeOffset"},
-		{"mode", []Option{WithOffsetMode(7)}, "OffsetMode"},
-		{"policy", []Option{WithClosedDayPolicy(7)}, "ClosedDayPolicy"},
-		{"exhaustion", []Option{WithExhaustionPolicy(7)}, "ExhaustionPolicy"},
-		{"notice time", []Option{WithNoticeTime(Clock(24, 0))}, "NoticeTime"},
-		{"charge time", []Option{WithChargeTime(Clock(9, 60))}, "ChargeTime"},
+		{"nil clock", []Option{WithTimeSource(nil)}, "WithTimeSource"},
+		{"notice 0", []Option{WithNoticeOffset(0)}, "WithNoticeOffset"},
+		{"notice 11", []Option{WithNoticeOffset(11)}, "WithNoticeOffset"},
+		{"charge negative", []Option{WithChargeOffset(-1)}, "WithChargeOffset"},
+		{"charge not before notice", []Option{WithNoticeOffset(2), WithChargeOffset(2)}, "WithChargeOffset"},
+		{"mode", []Option{WithOffsetMode(7)}, "WithOffsetMode"},
+		{"policy", []Option{WithClosedDayPolicy(7)}, "WithClosedDayPolicy"},
+		{"exhaustion", []Option{WithExhaustionPolicy(7)}, "WithExhaustionPolicy"},
+		{"notice time", []Option{WithNoticeTime(Clock(24, 0))}, "WithNoticeTime"},
+		{"charge time", []Option{WithChargeTime(Clock(9, 60))}, "WithChargeTime"},
 		{"retry days", []Option{WithRetrySchedule(RetrySchedule{Days: 15, Times: []TimeOfDay{Clock(10, 0)}})}, "RetrySchedule.Days"},
 		{"retry no times", []Option{WithRetrySchedule(RetrySchedule{Days: 1})}, "RetrySchedule.Times"},
 		{"retry bad time", []Option{WithRetrySchedule(RetrySchedule{Days: 1, Times: []TimeOfDay{Clock(-1, 0)}})}, "RetrySchedule.Times[0]"},
 	}
 	for _, tt := range tests {
 		_, err := NewRules(tt.opts...)
-		var ve *ValidationError
-		require.ErrorAs(t, err, &ve, tt.name)
-		assert.Equal(t, tt.field, ve.Field, tt.name)
+		problemOf(t, err, tt.field, tt.name)
 	}
+	// Every bad option is reported by one call.
+	_, err := NewRules(WithTimeSource(nil), WithNoticeOffset(0), WithNoticeTime(Clock(25, 0)),
+		WithRetrySchedule(RetrySchedule{Days: 99, Times: []TimeOfDay{Clock(10, 61)}}))
+	var ve *kshop.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "subscription.NewRules", ve.Op)
+	var fields []string
+	for _, p := range ve.Problems {
+		fields = append(fields, p.Field)
+	}
+	assert.Equal(t, []string{"WithTimeSource", "WithNoticeOffset", "WithNoticeTime", "RetrySchedule.Days", "RetrySchedule.Times[0]"}, fields)
 	r, err := NewRules(nil, WithNoticeOffset(5), WithChargeOffset(0))
 	require.NoError(t, err)
-	assert.Equal(t, DefaultRetrySchedule(), r.RetrySchedule())
+	assert.Equal(t, DefaultRetrySchedule(), r.retry)
 }
 
 func TestRetrySchedule(t *testing.T) {
@@ -67,22 +78,22 @@ func TestRetrySchedule(t *testing.T) {
 		{"no retries", RetrySchedule{}, kstAt(2026, 3, 30, 9, 0), nil},
 	}
 	for _, tt := range tests {
-		n := tt.rs.Count(tt.failure)
+		n := tt.rs.count(tt.failure)
 		require.Equal(t, len(tt.want), n, tt.name)
 		for i, want := range tt.want {
-			got, ok := tt.rs.Slot(tt.failure, i)
+			got, ok := tt.rs.slot(tt.failure, i)
 			require.True(t, ok, tt.name)
 			assert.True(t, want.Equal(got), "%s: retry %d = %v, want %v", tt.name, i, got, want)
 		}
-		_, ok := tt.rs.Slot(tt.failure, n)
+		_, ok := tt.rs.slot(tt.failure, n)
 		assert.False(t, ok, tt.name)
-		_, ok = tt.rs.Slot(tt.failure, -1)
+		_, ok = tt.rs.slot(tt.failure, -1)
 		assert.False(t, ok, tt.name)
 	}
 	// Unsorted, repeated times are normalized by the option.
 	r, err := NewRules(WithRetrySchedule(RetrySchedule{Days: 1, Times: []TimeOfDay{Clock(17, 0), Clock(10, 0), Clock(17, 0)}}))
 	require.NoError(t, err)
-	assert.Equal(t, []TimeOfDay{Clock(10, 0), Clock(17, 0)}, r.RetrySchedule().Times)
+	assert.Equal(t, []TimeOfDay{Clock(10, 0), Clock(17, 0)}, r.retry.Times)
 }
 
 func TestDatesForModes(t *testing.T) {
@@ -185,9 +196,7 @@ func TestApplicationPhonesAreValidated(t *testing.T) {
 			app := testApp("phone", d(2026, time.March, 20), Cycle1M)
 			tc.edit(&app)
 			_, err := NewSubscription(testPlan(), newRulesT(t, clk), app)
-			var ve *ValidationError
-			require.ErrorAs(t, err, &ve)
-			assert.Equal(t, tc.field, ve.Field)
+			problemOf(t, err, tc.field)
 			var pe *PhoneError
 			require.ErrorAs(t, err, &pe)
 			assert.NotContains(t, err.Error(), "1234-5678")

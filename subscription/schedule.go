@@ -85,7 +85,7 @@ func (s *Subscription) dropUnfixed() bool {
 	return true
 }
 
-// freeze fixes the current round's items and amount (seed 002: the notice fixes the order
+// freeze fixes the current round's items and amount (the notice fixes the order
 // and the amount). It is idempotent.
 func (s *Subscription) freeze(r *Round, now time.Time) {
 	if r.Fixed {
@@ -109,7 +109,7 @@ func (s *Subscription) refresh() {
 			case RoundNoticed:
 				p = pendingAction{kind: ActionCharge, seq: r.Seq, number: r.Number, attempt: 1, at: r.ChargeAt}
 			case RoundRetrying:
-				if at, ok := s.rules.retry.Slot(r.FirstFailureAt, r.Attempts-1); ok {
+				if at, ok := s.rules.retry.slot(r.FirstFailureAt, r.Attempts-1); ok {
 					p = pendingAction{kind: ActionRetryCharge, seq: r.Seq, number: r.Number, attempt: r.Attempts + 1, at: at}
 				}
 			}

@@ -1,16 +1,14 @@
 package subscription
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
-	"github.com/kshop-dev/kshop/internal/phone"
+	"github.com/kshop-dev/kshop"
 )
 
 // State is a subscription's state.
@@ -24,7 +22,7 @@ const (
 	StateCancelledByBuyer                  // 해지 by the buyer
 	StateCancelledByAdmin                  // 해지 by the shop
 	StateExpired                           // the round limit was reached (automatic 해지)
-	StateTerminated                        // payment-gateway change or reset (seed 002)
+	StateTerminated                        // payment-gateway change or reset (Cafe24 정기배송(정기결제) FAQ)
 	StateFailed                            // billing retries exhausted under FailSubscription
 )
 
@@ -140,7 +138,7 @@ type Round struct {
 	RoundDates
 	Status RoundStatus
 	// Fixed is set once the payment notice was prepared: from then on Items and Quote are
-	// frozen (seed 002). For an unfixed round, CurrentRound fills Items and Quote with a
+	// frozen (Cafe24 정기배송(정기결제) FAQ). For an unfixed round, CurrentRound fills Items and Quote with a
 	// preview from the subscription's current items.
 	Fixed bool
 	Items []Item
@@ -219,7 +217,6 @@ type Subscription struct {
 	receiver            Receiver
 	items               []Item
 	limit               int
-	payment             PaymentMethod
 	billingKeyRef       string
 	billingKeyDeleted   bool
 	state               State
@@ -237,58 +234,61 @@ type Subscription struct {
 }
 
 // NewSubscription validates app against plan and rules and returns an active subscription
-// whose first round is scheduled. Errors: *ValidationError (fields, start too early, a
-// cycle or round limit not offered), *ProductError (set, 1+N or disabled products),
-// *PaymentMethodError (not a card).
+// whose first round is scheduled. Bad input comes back as one *kshop.ValidationError (Op
+// "subscription.NewSubscription") listing every problem: fields, a start before the
+// earliest start or more than a year ahead, a cycle or round limit not offered
+// (ErrNotOffered), a product that cannot be subscribed (ErrSetProduct,
+// ErrBundleEventProduct, ErrProductNotEnabled, all matching ErrNotEligible), a payment
+// method other than card (ErrPaymentMethod).
 func NewSubscription(plan Plan, rules *Rules, app Application) (*Subscription, error) {
+	const op = "subscription.NewSubscription"
+	var p problems
 	if rules == nil {
-		return nil, &ValidationError{Field: "Rules", Reason: "must not be nil"}
+		p.arg("rules", kshop.RuleRequired, "build them with NewRules")
 	}
-	if err := plan.Validate(); err != nil {
-		return nil, err
-	}
-	if err := validateID("ID", app.ID); err != nil {
-		return nil, err
-	}
-	if err := validateCustomer(app.Customer); err != nil {
-		return nil, err
-	}
-	if err := validateReceiver(app.Receiver); err != nil {
-		return nil, err
-	}
-	if err := CheckPaymentMethod(app.PaymentMethod); err != nil {
-		return nil, err
-	}
-	if app.BillingKeyRef == "" || len(app.BillingKeyRef) > maxFieldLength {
-		return nil, &ValidationError{Field: "BillingKeyRef", Reason: fmt.Sprintf("must be 1–%d bytes", maxFieldLength)}
-	}
-	if !app.Cycle.Valid() {
-		return nil, &ValidationError{Field: "Cycle", Reason: "not a valid cycle"}
-	}
-	if !plan.OffersCycle(app.Cycle) {
-		return nil, &ValidationError{Field: "Cycle", Reason: app.Cycle.String() + " is not offered by the plan", Err: ErrNotOffered}
+	p.plan("Plan", plan)
+	p.id("ID", app.ID)
+	p.customer("Customer", app.Customer)
+	p.receiver("Receiver", app.Receiver)
+	p.paymentMethod("PaymentMethod", app.PaymentMethod)
+	p.text("BillingKeyRef", app.BillingKeyRef, true, maxFieldLength, false)
+	switch {
+	case app.Cycle == 0:
+		p.add("Cycle", kshop.RuleRequired, "")
+	case !app.Cycle.Valid():
+		p.add("Cycle", kshop.RuleRange, "not one of the 11 cycles")
+	case !plan.OffersCycle(app.Cycle):
+		p.add("Cycle", kshop.RuleNotAllowed, app.Cycle.String()+" is not one of the plan's cycles").Err = ErrNotOffered
 	}
 	if !plan.OffersRoundLimit(app.RoundLimit) {
-		return nil, &ValidationError{Field: "RoundLimit", Reason: fmt.Sprintf("%d is not offered by the plan", app.RoundLimit), Err: ErrNotOffered}
+		p.add("RoundLimit", kshop.RuleNotAllowed, "not one of the plan's round limits").Err = ErrNotOffered
 	}
-	if err := validateItems(app.Items); err != nil {
-		return nil, err
+	p.items("Items", app.Items)
+	for i, it := range app.Items {
+		if i >= maxItems {
+			break
+		}
+		p.product(index("Items", i)+".Product", it.Product)
 	}
-	for _, it := range app.Items {
-		if err := plan.CheckProduct(it.Product); err != nil {
-			return nil, err
+	var now time.Time
+	switch {
+	case app.Start.IsZero():
+		p.add("Start", kshop.RuleRequired, "")
+	case !app.Start.Valid():
+		p.add("Start", kshop.RuleRange, "no such date")
+	case rules != nil:
+		now = rules.Now()
+		today := DateOf(now)
+		if earliest := plan.EarliestStart(today); app.Start.Before(earliest) {
+			p.add("Start", kshop.RuleRange, "before the earliest start "+earliest.String())
+		} else if rules.datesFor(0, app.Start).ChargeAt.Before(now) {
+			p.add("Start", kshop.RuleRange, "too soon: the first charge would be in the past")
+		} else if today.DaysUntil(app.Start) > maxStartAheadDays {
+			p.add("Start", kshop.RuleRange, "more than a year ahead")
 		}
 	}
-	if !app.Start.Valid() {
-		return nil, &ValidationError{Field: "Start", Reason: "not a valid date"}
-	}
-	now := rules.Now()
-	if earliest := plan.EarliestStart(DateOf(now)); app.Start.Before(earliest) {
-		return nil, &ValidationError{Field: "Start", Reason: "before the earliest start " + earliest.String()}
-	}
-	first := rules.datesFor(0, app.Start)
-	if first.ChargeAt.Before(now) {
-		return nil, &ValidationError{Field: "Start", Reason: "too soon: the first charge would be in the past"}
+	if err := p.err(op); err != nil {
+		return nil, err
 	}
 
 	s := &Subscription{
@@ -299,7 +299,6 @@ func NewSubscription(plan Plan, rules *Rules, app Application) (*Subscription, e
 		receiver:      app.Receiver,
 		items:         cloneItems(app.Items),
 		limit:         app.RoundLimit,
-		payment:       app.PaymentMethod,
 		billingKeyRef: app.BillingKeyRef,
 		state:         StateActive,
 		start:         app.Start,
@@ -312,80 +311,20 @@ func NewSubscription(plan Plan, rules *Rules, app Application) (*Subscription, e
 	return s, nil
 }
 
-func validateID(field, id string) error {
-	if id == "" || len(id) > maxIDLength {
-		return &ValidationError{Field: field, Reason: fmt.Sprintf("must be 1–%d characters", maxIDLength)}
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == ':' || c == '-'
-		if !ok {
-			return &ValidationError{Field: field, Reason: "only A–Z a–z 0–9 . _ : - are allowed"}
-		}
-	}
-	return nil
+func (p *problems) customer(field string, c Customer) {
+	p.text(field+".ID", c.ID, true, maxIDLength, false)
+	p.text(field+".Name", c.Name, false, maxFieldLength, false)
+	p.phone(field+".Phone", c.Phone, false)
+	p.text(field+".Email", c.Email, false, maxFieldLength, false)
 }
 
-func validateText(field, v string, required bool, max int) error {
-	if required && v == "" {
-		return &ValidationError{Field: field, Reason: "required"}
-	}
-	if !utf8.ValidString(v) || utf8.RuneCountInString(v) > max {
-		return &ValidationError{Field: field, Reason: fmt.Sprintf("must be valid UTF-8 of at most %d characters", max)}
-	}
-	return nil
-}
-
-func validateCustomer(c Customer) error {
-	if err := validateText("Customer.ID", c.ID, true, maxIDLength); err != nil {
-		return err
-	}
-	for _, f := range []struct {
-		name, v string
-		max     int
-	}{{"Customer.Name", c.Name, maxFieldLength}, {"Customer.Phone", c.Phone, 20}, {"Customer.Email", c.Email, maxFieldLength}} {
-		if err := validateText(f.name, f.v, false, f.max); err != nil {
-			return err
-		}
-	}
-	if c.Phone != "" {
-		return validatePhone("Customer.Phone", c.Phone)
-	}
-	return nil
-}
-
-// validatePhone checks a Korean phone number; the customer's notices and the courier's
-// delivery call go to it, so a malformed one is refused up front (연락처오류).
-func validatePhone(field, v string) error {
-	if _, err := phone.Parse(v); err != nil {
-		var pe *phone.Error
-		reason := "is not a valid Korean phone number"
-		if errors.As(err, &pe) {
-			reason += " (" + pe.Reason.String() + ")"
-		}
-		return &ValidationError{Field: field, Reason: reason, Err: err}
-	}
-	return nil
-}
-
-func validateReceiver(r Receiver) error {
-	for _, f := range []struct {
-		name, v  string
-		required bool
-		max      int
-	}{
-		{"Receiver.Name", r.Name, true, maxFieldLength},
-		{"Receiver.Phone", r.Phone, true, 20},
-		{"Receiver.ZipCode", r.ZipCode, false, 10},
-		{"Receiver.Address1", r.Address1, true, maxFieldLength},
-		{"Receiver.Address2", r.Address2, false, maxFieldLength},
-		{"Receiver.Message", r.Message, false, maxFieldLength},
-	} {
-		if err := validateText(f.name, f.v, f.required, f.max); err != nil {
-			return err
-		}
-	}
-	return validatePhone("Receiver.Phone", r.Phone)
+func (p *problems) receiver(field string, r Receiver) {
+	p.text(field+".Name", r.Name, true, maxFieldLength, false)
+	p.phone(field+".Phone", r.Phone, true)
+	p.text(field+".ZipCode", r.ZipCode, false, maxZipLength, false)
+	p.text(field+".Address1", r.Address1, true, maxFieldLength, false)
+	p.text(field+".Address2", r.Address2, false, maxFieldLength, false)
+	p.text(field+".Message", r.Message, false, maxFieldLength, false)
 }
 
 // ID returns the subscription ID.
@@ -428,47 +367,6 @@ func (s *Subscription) Rounds() []Round {
 		out[i] = s.viewRound(r)
 	}
 	return out
-}
-
-// Snapshot is a consistent copy of a subscription's state.
-type Snapshot struct {
-	ID                string
-	State             State
-	Customer          Customer
-	Receiver          Receiver
-	Items             []Item
-	Cycle             Cycle
-	RoundLimit        int
-	RoundsCharged     int
-	Start             Date
-	Rounds            []Round
-	BillingKeyDeleted bool
-	CreatedAt         time.Time
-	EndedAt           time.Time
-	EndReason         string
-	// Next is the pending action, if any (NextOK false when nothing is pending).
-	Next   Action
-	NextOK bool
-}
-
-// Snapshot returns a consistent deep copy of the subscription.
-func (s *Subscription) Snapshot() Snapshot {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	snap := Snapshot{
-		ID: s.id, State: s.state, Customer: s.customer, Receiver: s.receiver,
-		Items: cloneItems(s.items), Cycle: s.seg.cycle, RoundLimit: s.limit, RoundsCharged: s.charged,
-		Start: s.start, BillingKeyDeleted: s.billingKeyDeleted, CreatedAt: s.createdAt,
-		EndedAt: s.endedAt, EndReason: s.endReason,
-	}
-	snap.Rounds = make([]Round, len(s.rounds))
-	for i, r := range s.rounds {
-		snap.Rounds[i] = s.viewRound(r)
-	}
-	if s.pending.kind != 0 {
-		snap.Next, snap.NextOK = s.actionLocked(), true
-	}
-	return snap
 }
 
 // NextAction returns the action the subscription waits for and when it is due, whether or

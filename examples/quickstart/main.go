@@ -71,7 +71,7 @@ func run(ctx context.Context) error {
 	post := eposttest.NewServer(eposttest.Options{})
 	defer post.Close()
 
-	sender, err := kakao.NewClient(ssoda.WithTemplates(alimtalk.NewTemplateSet(templates...)))
+	sender, err := kakao.NewClient() // the fake hands the client its approved templates
 	if err != nil {
 		return err
 	}
@@ -177,19 +177,17 @@ func dispatch(ctx context.Context, d *alimtalk.Dispatcher, ev alimtalk.Event) er
 
 // lostAnswer shows the rule that matters most: Ssoda takes a message and the connection
 // drops before its answer. The SDK does not retry; it reports the outcome as unknown, and
-// Reconcile looks the message up in Ssoda's history.
+// ReconcileResult looks the message up in Ssoda's history from its Result alone.
 func lostAnswer(ctx context.Context, kakao *ssodatest.Server, sender *ssoda.Client) error {
-	kakao.InjectFault(ssodatest.Fault{Path: kakao.Paths().SendAlimTalk, Kind: ssodatest.FaultDropAfterRead})
+	kakao.InjectFault(ssodatest.Fault{Call: ssodatest.CallSend, Kind: ssodatest.FaultDrop, CarryOut: true})
 	msg := alimtalk.Message{To: customerPhone, TemplateCode: "SHIPPING_STARTED", Ref: "resend-check",
 		Variables: map[string]string{"shopName": shopName, "customerName": "홍길동", "courier": "우체국택배", "waybillNo": "6100000000000"}}
-	sentAt := time.Now()
 	res, err := sender.Send(ctx, []alimtalk.Message{msg})
 	if err != nil {
 		return err
 	}
 	fmt.Printf("   send: %s (outcome unknown: %t)\n", res[0].Status, errors.Is(res[0].Err, kshop.ErrOutcomeUnknown))
-	rec, err := sender.Reconcile(ctx, ssoda.ReconcileRequest{Phone: msg.To, SentAt: sentAt,
-		Attempts: 6, Interval: 1500 * time.Millisecond})
+	rec, err := sender.ReconcileResult(ctx, res[0])
 	if err != nil {
 		return err
 	}
@@ -232,7 +230,7 @@ func (c *settableClock) Now() time.Time { return c.now }
 // recurring runs a monthly coffee subscription through its first notice and charge, sending
 // the notice as an AlimTalk with the planner's action ID as the message Ref.
 func recurring(ctx context.Context, sender alimtalk.Sender) error {
-	clock := &settableClock{now: time.Date(2026, 11, 22, 9, 0, 0, 0, subscription.KST())}
+	clock := &settableClock{now: time.Date(2026, 11, 22, 9, 0, 0, 0, kshop.KST())}
 	holidays := subscription.NewKoreanPublicHolidays()
 	rules, err := subscription.NewRules(subscription.WithTimeSource(clock),
 		subscription.WithCalendar(subscription.Union(subscription.Weekends(), holidays)))
@@ -305,7 +303,7 @@ func runAction(ctx context.Context, sender alimtalk.Sender, sub *subscription.Su
 			return err
 		}
 		// A real shop calls its payment gateway here with req.IdempotencyKey.
-		fmt.Printf("   %s: charge %s원 (key %s)\n", a.At.Format("01-02 15:04"), subscription.FormatWon(req.Amount), req.IdempotencyKey)
+		fmt.Printf("   %s: charge %s (key %s)\n", a.At.Format("01-02 15:04"), alimtalk.FormatWon(req.Amount), req.IdempotencyKey)
 		_, err = sub.RecordCharge(a, subscription.Charged("PG-"+req.IdempotencyKey))
 		return err
 	}

@@ -283,6 +283,9 @@ func (e *APIError) Unwrap() []error {
 	}
 	if e.outcomeUnknown {
 		errs = append(errs, ErrOutcomeUnknown)
+	} else if e.HTTPStatus == http.StatusTooManyRequests {
+		// Turned away unprocessed (after every retry): nothing was carried out.
+		errs = append(errs, ErrNotSent)
 	}
 	if e.notFound {
 		errs = append(errs, ErrNotFound)

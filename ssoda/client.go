@@ -286,6 +286,11 @@ func (v verdict) ok() bool { return v.problem == "" && !v.refused }
 func judge(status int, body []byte, nonIdem bool) verdict {
 	unknown := nonIdem && (status >= 200 && status <= 299 || unknownStatus(status))
 	a, problem := parseAnswer(status, body)
+	if problem != "" && !success(status) {
+		// An HTTP error status is an answer we understand even when its body is a gateway's
+		// page: a refusal by status, as every vendor package reports it.
+		return verdict{a: bareHTTP(status), refused: true, unknown: nonIdem && unknownStatus(status)}
+	}
 	if problem != "" {
 		return verdict{problem: string(problem), unknown: unknown}
 	}
@@ -298,6 +303,15 @@ func judge(status int, body []byte, nonIdem bool) verdict {
 		return verdict{a: a, refused: true, unknown: nonIdem && unknownStatus(status)}
 	}
 	return verdict{a: a}
+}
+
+// success reports a 2xx status.
+func success(status int) bool { return status >= 200 && status <= 299 }
+
+// bareHTTP is the answer an HTTP error status gives when its body is not Ssoda's JSON (a
+// gateway's HTML page, plain text, nothing): the status alone, with its standard text.
+func bareHTTP(status int) *answer {
+	return &answer{status: status, message: http.StatusText(status)}
 }
 
 // unknownStatus reports an HTTP status that, answering a request that was written, leaves a
@@ -323,7 +337,9 @@ func (c *Client) failedAnswer(op string, te *transport.Error, nonIdem bool) erro
 		return c.unexpected(op, te.Status, te.Header, te.Body, "truncated body", unknown || nonIdem, te)
 	}
 	a, problem := parseAnswer(te.Status, te.Body)
-	if problem != "" {
+	if problem != "" && !success(te.Status) {
+		a = bareHTTP(te.Status)
+	} else if problem != "" {
 		return c.unexpected(op, te.Status, te.Header, te.Body, string(problem), unknown, te)
 	}
 	return c.apiError(op, a, te.Body, unknown, te)

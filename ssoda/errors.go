@@ -144,6 +144,9 @@ func (e *APIError) Unwrap() []error {
 	}
 	if e.outcomeUnknown {
 		errs = append(errs, kshop.ErrOutcomeUnknown)
+	} else if e.HTTPStatus == http.StatusTooManyRequests {
+		// Ssoda turned the call away unprocessed (after every retry): nothing was carried out.
+		errs = append(errs, kshop.ErrNotSent)
 	}
 	return errs
 }

@@ -139,7 +139,6 @@ func TestUnexpectedAnswers(t *testing.T) {
 		{"malformed JSON", `{"code":"200",}`, "malformed JSON", 200},
 		{"duplicate code", `{"code":"500","code":"200"}`, "duplicate key", 200},
 		{"code is an object", `{"code":{"v":1}}`, "malformed result code", 200},
-		{"404 page", "Not Found", "not JSON", 404},
 	}
 	for _, tc := range cases {
 		c, mt := newMock(t)
@@ -153,6 +152,27 @@ func TestUnexpectedAnswers(t *testing.T) {
 		assert.Equal(t, tc.body, string(re.Body), "the raw body is kept")
 		assert.ErrorIs(t, err, ssoda.ErrBadResponse)
 		assert.NotErrorIs(t, err, ssoda.ErrOutcomeUnknown, "a read-only call has no outcome to lose")
+	}
+}
+
+// An HTTP error status whose body is not Ssoda's JSON (a gateway's page) is a refusal by status,
+// not an answer we failed to understand.
+func TestHTTPErrorPagesAreRefusalsByStatus(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		body   string
+		status int
+		text   string
+	}{{"Not Found", 404, "Not Found"}, {"<html><body>Bad Gateway</body></html>", 502, "Bad Gateway"}, {"", 429, "Too Many Requests"}} {
+		c, mt := newMock(t)
+		respond(mt, pointsPath, tc.status, tc.body)
+		_, err := c.Account.Points(t.Context())
+		var ae *ssoda.APIError
+		require.ErrorAs(t, err, &ae, tc.body)
+		assert.Equal(t, tc.status, ae.HTTPStatus)
+		assert.Equal(t, tc.text, ae.Message)
+		assert.NotErrorIs(t, err, ssoda.ErrBadResponse)
+		assert.Equal(t, tc.status == 429, errors.Is(err, ssoda.ErrNotSent), "429 means Ssoda turned the call away")
 	}
 }
 

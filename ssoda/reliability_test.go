@@ -136,7 +136,6 @@ func TestSendAnswersThatAreNotPlain(t *testing.T) {
 		{"refusal with a message id", `{"code":"3016","error":"불일치","content":{"sent_messages":[{"msg_id":"1"}]}}`, 200, alimtalk.StatusUnknown, "both"},
 		{"no code at all", `{"content":{}}`, 200, alimtalk.StatusUnknown, "no result code"},
 		{"truncated JSON", `{"code":"200","content":{"sent_`, 200, alimtalk.StatusUnknown, "truncated"},
-		{"empty 502", ``, 502, alimtalk.StatusUnknown, "empty body"},
 		{"plain refusal", `{"code":"3016","error":"불일치"}`, 200, alimtalk.StatusRejected, ""},
 	}
 	for _, tc := range cases {
@@ -484,8 +483,14 @@ func TestEmpty5xxIsTheVendorsError(t *testing.T) {
 	var shared kshop.APIError
 	require.ErrorAs(t, res[0].Err, &shared)
 	assert.True(t, shared.OutcomeUnknown())
-	var re *ssoda.ResponseError
-	require.ErrorAs(t, res[0].Err, &re)
-	assert.Equal(t, 500, re.HTTPStatus)
+	// An HTTP error status is an answer by status, whatever its body: an *APIError, as epost
+	// reports it too.
+	var ae *ssoda.APIError
+	require.ErrorAs(t, res[0].Err, &ae)
+	assert.Equal(t, 500, ae.HTTPStatus)
+	assert.Equal(t, "Internal Server Error", ae.Message)
+	assert.Empty(t, ae.VendorCode)
+	assert.Equal(t, alimtalk.StatusUnknown, res[0].Status)
 	assert.True(t, errors.Is(res[0].Err, ssoda.ErrOutcomeUnknown))
+	assert.False(t, ae.Retryable())
 }

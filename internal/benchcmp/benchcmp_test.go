@@ -1,0 +1,55 @@
+package benchcmp
+
+import (
+	"testing"
+)
+
+func BenchmarkCompare(b *testing.B) {
+	Pair(b, "noop@none", func(b *testing.B) {
+		for b.Loop() {
+		}
+	}, func(b *testing.B) {
+		for b.Loop() {
+		}
+	})
+}
+
+func TestPairRunsBothSidesInOrder(t *testing.T) {
+	var order []string
+	res := testing.Benchmark(func(b *testing.B) {
+		order = order[:0]
+		Pair(b, "p", func(b *testing.B) {
+			order = append(order, "kshop")
+			for b.Loop() {
+			}
+		}, func(b *testing.B) {
+			order = append(order, "baseline")
+			for b.Loop() {
+			}
+		})
+	})
+	_ = res
+	if len(order) < 2 {
+		t.Fatalf("both sides must run, got %v", order)
+	}
+	t.Setenv("KSHOP_BENCH_FLIP", "1")
+	var flipped []string
+	testing.Benchmark(func(b *testing.B) {
+		flipped = flipped[:0]
+		Pair(b, "p", func(b *testing.B) {
+			flipped = append(flipped, "kshop")
+			for b.Loop() {
+			}
+		}, func(b *testing.B) {
+			flipped = append(flipped, "baseline")
+			for b.Loop() {
+			}
+		})
+	})
+	if len(flipped) < 2 || flipped[0] != "baseline" {
+		t.Fatalf("KSHOP_BENCH_FLIP=1 must run the baseline first, got %v", flipped)
+	}
+	if order[0] != "kshop" {
+		t.Fatalf("the SDK runs first by default, got %v", order)
+	}
+}

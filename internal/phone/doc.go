@@ -11,8 +11,7 @@
 //
 // # The rules
 //
-// The plan follows libphonenumber's KR metadata as transcribed in
-// research/happytalk-subscription-orders.md §4 (lengths count the dialled digits, trunk 0
+// The plan follows libphonenumber's KR metadata (lengths count the dialled digits, trunk 0
 // included):
 //
 //	Kind            prefixes                                 digits  written

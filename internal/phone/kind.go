@@ -1,7 +1,6 @@
 package phone
 
-// Kind is the class of a Korean number, decided by its prefix (research §4, libphonenumber's KR
-// metadata). Vendor packages use it to decide what a field accepts: a recipient for AlimTalk must
+// Kind is the class of a Korean number, decided by its prefix (libphonenumber's KR metadata). Vendor packages use it to decide what a field accepts: a recipient for AlimTalk must
 // be Mobile, a sender may be Landline or Representative, a courier contact may be Personal.
 type Kind int
 

@@ -1,7 +1,7 @@
 package phone
 
-// This file is the Korean numbering plan as far as kshop needs it: research
-// happytalk-subscription-orders.md §4, which transcribes libphonenumber's KR metadata. Lengths
+// This file is the Korean numbering plan as far as kshop needs it, after libphonenumber's KR
+// metadata. Lengths
 // here count the dialled national digits, trunk 0 included (the metadata counts without it).
 // Where we deliberately differ from the metadata, the differential test lists the difference.
 

@@ -219,9 +219,15 @@ var listKeys = []string{"result", "list", "rows", "sent_list", "messages", "data
 
 // listedRows returns the rows of a list answer only when the answer holds a list: the first
 // list field present (at the top level, then inside content or data) must be an array of
-// objects. Any other shape — no list field at all, a list field of another type (null
+// objects, in an answer whose code is "200". Any other shape — no list field at all, a list field of another type (null
 // included), a row that is not an object — is a problem: it cannot mean "no such message".
 func listedRows(a *answer) ([]json.RawMessage, string) {
+	// Only an answer that says success in Ssoda's own words can hold a trustworthy list:
+	// without code "200" (absent, null, or an error text beside it) an empty list proves
+	// nothing.
+	if !a.hasCode || !a.code.Is("200") || a.message != "" {
+		return nil, "no success code beside the list"
+	}
 	places := []jsonObject{a.root}
 	for _, wrapper := range []string{"content", "data"} {
 		if inner, ok := parseObject(a.root[wrapper]); ok {

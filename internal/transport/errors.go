@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kshop-dev/kshop"
+	"github.com/kshop-dev/kshop/internal/secret"
 )
 
 // Sentinel errors of this package.
@@ -77,6 +78,13 @@ func (e *Error) Unwrap() []error {
 
 // OutcomeUnknown reports whether a non-idempotent call may have been carried out.
 func (e *Error) OutcomeUnknown() bool { return e.outcomeUnknown }
+
+// GoString is Error, for %#v: the raw Body and Header (kept for the vendor package to decode)
+// must never be printed field by field.
+func (e *Error) GoString() string { return e.Error() }
+
+// Format prints Error for every verb, so no verb reaches Body or Header through reflection.
+func (e *Error) Format(f fmt.State, verb rune) { secret.Format(f, verb, e.Error()) }
 
 // redactedError carries a cause whose text went through the Redactor, while keeping the
 // original reachable for errors.Is and errors.As (timeouts, context errors, net errors). The

@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -33,4 +34,18 @@ func TestCutTextKeepsRunesWhole(t *testing.T) {
 	assert.Equal(t, "ab…", cutText("abc", 2))
 	assert.Equal(t, "가…", cutText("가나", 4)) // 나 would be split at byte 4
 	assert.Equal(t, "…", cutText("가", 2))
+}
+
+// The raw answer an *Error keeps for the vendor package never prints, whatever the verb.
+func TestErrorNeverPrintsItsBody(t *testing.T) {
+	t.Parallel()
+	e := &Error{Method: "POST", URL: "https://vendor.example/send", Reason: "answer body truncated", Status: 200,
+		Body: []byte(`{"phone":"01098765432","key":"SECRET-KEY"}`), Header: map[string][]string{"X-Key": {"SECRET-KEY"}}}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
+		out := fmt.Sprintf(verb, e)
+		assert.NotContains(t, out, "SECRET", verb)
+		assert.NotContains(t, out, "9876", verb)
+		assert.NotContains(t, out, "0x39", verb)
+	}
+	assert.Contains(t, fmt.Sprintf("%#v", e), "answer body truncated")
 }

@@ -1,10 +1,12 @@
 package epost
 
 import (
+	"encoding/xml"
 	"testing"
-
-	"github.com/RyuaNerin/go-krypto/seed"
 )
+
+// The SDK-against-baseline comparisons (InsertOrder, EncryptRegData) are BenchmarkCompare in
+// compare_test.go; these benchmarks measure the parts on their own.
 
 // benchPlaintext is the regData plaintext of a realistic InsertOrder, about 600 bytes.
 func benchPlaintext(tb testing.TB) string {
@@ -40,20 +42,8 @@ func TestBenchPlaintextIsRealistic(t *testing.T) {
 	}
 }
 
-// BenchmarkEncryptRegData is the public codec: key check and schedule, padding, SEED-ECB,
-// lowercase hex.
-func BenchmarkEncryptRegData(b *testing.B) {
-	plain := benchPlaintext(b)
-	b.SetBytes(int64(len(plain)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := EncryptRegData(manualKey, plain); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 // BenchmarkClientRegData is what a Client does per call: the key schedule is cached.
+// EncryptRegData600B in BenchmarkCompare is the public codec, key schedule included.
 func BenchmarkClientRegData(b *testing.B) {
 	plain := benchPlaintext(b)
 	codec, err := newRegDataCodec(manualKey)
@@ -69,23 +59,77 @@ func BenchmarkClientRegData(b *testing.B) {
 	}
 }
 
-// BenchmarkSEEDBlockLoop is the baseline: go-krypto's NewCipher and Encrypt over each
-// 16-byte block of the same (zero-padded) input, no checks, no hex.
-func BenchmarkSEEDBlockLoop(b *testing.B) {
-	plain := benchPlaintext(b)
-	padded := make([]byte, (len(plain)+15)/16*16)
-	copy(padded, plain)
-	dst := make([]byte, len(padded))
-	key := []byte(manualKey[:16])
-	b.SetBytes(int64(len(plain)))
+var parseBenchBody = []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<response>
+  <reqNo><![CDATA[202405016403648050]]></reqNo>
+  <resNo><![CDATA[2024050152119574]]></resNo>
+  <regiNo><![CDATA[6013082362377]]></regiNo>
+  <orderNo><![CDATA[20240501-000123-01]]></orderNo>
+  <regipoNm><![CDATA[나주우체국]]></regipoNm>
+  <resDate><![CDATA[20240501153637]]></resDate>
+  <price><![CDATA[4300]]></price>
+  <vTelNo><![CDATA[05051231234]]></vTelNo>
+  <arrCnpoNm><![CDATA[광주M]]></arrCnpoNm>
+  <delivPoNm><![CDATA[나주]]></delivPoNm>
+  <delivAreaCd><![CDATA[광15290506]]></delivAreaCd>
+  <courseNo><![CDATA[061]]></courseNo>
+  <insuFee><![CDATA[1000]]></insuFee>
+  <islandAddFee><![CDATA[0]]></islandAddFee>
+</response>
+`)
+
+// BenchmarkDecodeBooking is the answer side of InsertOrder: parse, error check, booking.
+func BenchmarkDecodeBooking(b *testing.B) {
+	c := &Client{s: &settings{}}
 	b.ReportAllocs()
 	for b.Loop() {
-		block, err := seed.NewCipher(key)
-		if err != nil {
+		root, p, _ := parseXML(parseBenchBody)
+		if p != 0 {
+			b.Fatal(p)
+		}
+		if err := c.vendorError(ServiceContract, "InsertOrder", 200, root, parseBenchBody, true); err != nil {
 			b.Fatal(err)
 		}
-		for off := 0; off < len(padded); off += 16 {
-			block.Encrypt(dst[off:off+16], padded[off:off+16])
+		root.raw = parseBenchBody
+		if _, err := decodeBooking(root, false, func(b []byte) []byte { return b }); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkParseXML(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, p, _ := parseXML(parseBenchBody); p != 0 {
+			b.Fatal(p)
+		}
+	}
+}
+
+// BenchmarkXMLUnmarshal is what a hand-written caller pays for the same answer.
+func BenchmarkXMLUnmarshal(b *testing.B) {
+	var a struct {
+		ErrorCode    string `xml:"error_code"`
+		Message      string `xml:"message"`
+		ReqNo        string `xml:"reqNo"`
+		ResNo        string `xml:"resNo"`
+		RegiNo       string `xml:"regiNo"`
+		OrderNo      string `xml:"orderNo"`
+		RegiPoNm     string `xml:"regipoNm"`
+		ResDate      string `xml:"resDate"`
+		Price        string `xml:"price"`
+		VTelNo       string `xml:"vTelNo"`
+		ArrCnpoNm    string `xml:"arrCnpoNm"`
+		DelivPoNm    string `xml:"delivPoNm"`
+		DelivAreaCd  string `xml:"delivAreaCd"`
+		CourseNo     string `xml:"courseNo"`
+		InsuFee      string `xml:"insuFee"`
+		IslandAddFee string `xml:"islandAddFee"`
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := xml.Unmarshal(parseBenchBody, &a); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -2,12 +2,14 @@ package epost
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"unicode"
@@ -78,6 +80,8 @@ type Client struct {
 	tr       *transport.Client
 	codec    *regDataCodec  // nil when the client only tracks
 	orderSeq *atomic.Uint64 // behind a pointer so Client holds nothing that must not be copied
+	headers  http.Header    // defaultHeaders, built once and only read
+	formKey  string         // "key=" and the escaped API key, as every contract form carries it
 }
 
 const opNewClient = "epost.NewClient"
@@ -122,6 +126,8 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("epost: %w", err)
 	}
 	c.tr = tr
+	c.headers = defaultHeaders()
+	c.formKey = "key=" + url.QueryEscape(creds.APIKey)
 	return c, nil
 }
 
@@ -244,35 +250,84 @@ func (c *Client) custNoItem(p *problems) string {
 // validated by the caller. It returns the answer's XML tree, or an error: *kshop.ValidationError
 // before I/O (regData too long), *APIError, *ResponseError or a transport error after.
 func (c *Client) contract(ctx context.Context, call apiCall, items fieldList, extra url.Values) (*node, error) {
-	params := url.Values{}
-	params.Set("key", c.creds.APIKey)
+	var sealed []byte
 	if call.encrypted {
-		regData, fe := c.codec.encrypt(items.plaintext())
-		if fe != nil {
+		var fe *kshop.FieldError
+		if sealed, fe = c.codec.sealItems(items); fe != nil {
 			return nil, kshop.NewValidationError(call.op(), []*kshop.FieldError{fe})
 		}
-		params.Set("regData", regData)
+	}
+	req := &transport.Request{Class: call.class, Method: c.s.method, Path: call.path(), Header: c.headers}
+	if c.s.method == http.MethodPost && call.encrypted && extra["key"] == nil && extra["regData"] == nil {
+		req.Body = c.regDataForm(sealed, extra)
+		req.ContentType = formContentType
 	} else {
-		for _, f := range items {
-			params.Set(f.name, f.value)
+		params := url.Values{}
+		params.Set("key", c.creds.APIKey)
+		if call.encrypted {
+			params.Set("regData", hex.EncodeToString(sealed))
+		} else {
+			for _, f := range items {
+				params.Set(f.name, f.value)
+			}
 		}
-	}
-	for k, vs := range extra {
-		params[k] = vs
-	}
-	req := &transport.Request{Class: call.class, Method: c.s.method, Path: call.path(), Header: defaultHeaders()}
-	if c.s.method == http.MethodPost {
-		req.Body = []byte(params.Encode())
-		req.ContentType = "application/x-www-form-urlencoded; charset=UTF-8"
-	} else {
-		req.Query = params
+		for k, vs := range extra {
+			params[k] = vs
+		}
+		if c.s.method == http.MethodPost {
+			req.Body = []byte(params.Encode())
+			req.ContentType = formContentType
+		} else {
+			req.Query = params
+		}
 	}
 	resp, err := c.tr.Do(ctx, req)
 	return c.answer(ServiceContract, call.name, call.class, resp, err)
 }
 
+const formContentType = "application/x-www-form-urlencoded; charset=UTF-8"
+
+// regDataForm writes the form of an encrypted call in one buffer, exactly as url.Values.Encode
+// would (keys sorted, values escaped), with the ciphertext hex-encoded in place. extra must not
+// hold "key" or "regData".
+func (c *Client) regDataForm(sealed []byte, extra url.Values) []byte {
+	type item struct {
+		key, value string
+		regData    bool
+	}
+	items := make([]item, 0, 2+len(extra))
+	items = append(items, item{key: "key", value: c.creds.APIKey}, item{key: "regData", regData: true})
+	size := len("key=&regData=") + len(c.formKey) + hex.EncodedLen(len(sealed))
+	for k, vs := range extra {
+		for _, v := range vs {
+			items = append(items, item{key: k, value: v})
+			size += 2 + len(k) + len(v) // escaping may grow it; append copes
+		}
+	}
+	slices.SortStableFunc(items, func(a, b item) int { return strings.Compare(a.key, b.key) })
+	body := make([]byte, 0, size)
+	for i, it := range items {
+		if i > 0 {
+			body = append(body, '&')
+		}
+		switch {
+		case it.key == "key":
+			body = append(body, c.formKey...)
+		case it.regData:
+			body = append(body, "regData="...)
+			body = hex.AppendEncode(body, sealed)
+		default:
+			body = append(body, url.QueryEscape(it.key)...)
+			body = append(body, '=')
+			body = append(body, url.QueryEscape(it.value)...)
+		}
+	}
+	return body
+}
+
 // defaultHeaders are the manual's recommended headers (Host and User-Agent are set by the
-// transport): without them the firewall may block high-volume callers.
+// transport): without them the firewall may block high-volume callers. A client builds them
+// once; the transport only reads them.
 func defaultHeaders() http.Header {
 	return http.Header{
 		"Connection": {"keep-alive"},

@@ -1,7 +1,6 @@
 package epost
 
 import (
-	"strings"
 	"unicode/utf8"
 
 	"github.com/kshop-dev/kshop/internal/wire"
@@ -65,14 +64,27 @@ func (l *fieldList) add(name, value string) { *l = append(*l, field{name, value}
 // plaintext joins the items as k=v&k=v without escaping, which is what the service parses.
 // The values were checked by the item tables: none holds '&', '=' or a control character.
 func (l fieldList) plaintext() string {
-	var b strings.Builder
+	return string(l.appendPlaintext(make([]byte, 0, l.plaintextLen())))
+}
+
+// plaintextLen is the length of the plaintext in bytes.
+func (l fieldList) plaintextLen() int {
+	n := max(len(l)-1, 0) // the '&' separators
+	for _, f := range l {
+		n += len(f.name) + 1 + len(f.value)
+	}
+	return n
+}
+
+// appendPlaintext appends the plaintext to dst.
+func (l fieldList) appendPlaintext(dst []byte) []byte {
 	for i, f := range l {
 		if i > 0 {
-			b.WriteByte('&')
+			dst = append(dst, '&')
 		}
-		b.WriteString(f.name)
-		b.WriteByte('=')
-		b.WriteString(f.value)
+		dst = append(dst, f.name...)
+		dst = append(dst, '=')
+		dst = append(dst, f.value...)
 	}
-	return b.String()
+	return dst
 }

@@ -1,6 +1,7 @@
 package epost
 
 import (
+	"bytes"
 	"crypto/cipher"
 	"encoding/hex"
 	"fmt"
@@ -31,6 +32,16 @@ type regDataCodec struct {
 // newRegDataCodec checks the security key and expands its first 16 bytes. Keys of 16 to 21
 // bytes are accepted too: the service only ever uses the first 16.
 func newRegDataCodec(securityKey string) (*regDataCodec, *kshop.FieldError) {
+	block, fe := newSEED(securityKey)
+	if fe != nil {
+		return nil, fe
+	}
+	return &regDataCodec{block: block}, nil
+}
+
+// newSEED is newRegDataCodec's key check and schedule, for the one-shot functions, which keep
+// their codec on the stack.
+func newSEED(securityKey string) (cipher.Block, *kshop.FieldError) {
 	if len(securityKey) < SecurityKeyLen {
 		return nil, &kshop.FieldError{Field: "Credentials.SecurityKey", Rule: kshop.RuleTooShort, Limit: SecurityKeyLen, Got: len(securityKey),
 			Detail: "bytes (Korea Post issues 22-character keys)", Err: ErrSecurityKey}
@@ -39,7 +50,7 @@ func newRegDataCodec(securityKey string) (*regDataCodec, *kshop.FieldError) {
 	if err != nil { // cannot happen with 16 bytes; kept so a library change cannot panic us
 		return nil, &kshop.FieldError{Field: "Credentials.SecurityKey", Rule: kshop.RuleFormat, Detail: "SEED rejected the key", Err: ErrSecurityKey}
 	}
-	return &regDataCodec{block: block}, nil
+	return block, nil
 }
 
 // EncryptRegData encrypts a regData plaintext ("custNo=…&reqType=…") the way Korea Post's
@@ -54,10 +65,11 @@ func newRegDataCodec(securityKey string) (*regDataCodec, *kshop.FieldError) {
 // Problems come back as a *kshop.ValidationError (Op "epost.EncryptRegData").
 func EncryptRegData(securityKey, plaintext string) (string, error) {
 	const op = "epost.EncryptRegData"
-	codec, fe := newRegDataCodec(securityKey)
+	block, fe := newSEED(securityKey)
 	if fe != nil {
 		return "", kshop.NewValidationError(op, []*kshop.FieldError{fe})
 	}
+	codec := regDataCodec{block: block}
 	out, fe := codec.encrypt(plaintext)
 	if fe != nil {
 		return "", kshop.NewValidationError(op, []*kshop.FieldError{fe})
@@ -78,21 +90,43 @@ func DecryptRegData(securityKey, hexCiphertext string) (string, error) {
 }
 
 func (c *regDataCodec) encrypt(plaintext string) (string, *kshop.FieldError) {
-	if !utf8.ValidString(plaintext) {
-		return "", &kshop.FieldError{Field: "regData", Key: "regData", Rule: kshop.RuleInvalidUTF8}
-	}
-	if strings.IndexByte(plaintext, 0) >= 0 {
-		return "", &kshop.FieldError{Field: "regData", Key: "regData", Rule: kshop.RuleControlChars, Detail: "a NUL byte, which zero padding would swallow"}
-	}
-	n := paddedLen(len(plaintext))
-	if n*2 > MaxRegDataLen {
-		return "", &kshop.FieldError{Field: "regData", Key: "regData", Rule: kshop.RuleTooLong, Limit: MaxRegDataLen, Got: n * 2, Err: ErrRegDataTooLong,
-			Detail: fmt.Sprintf("hex characters once encrypted: the items' sum is too long (plaintext %d bytes; at most %d fit)", len(plaintext), MaxRegDataLen/2)}
-	}
-	buf := make([]byte, n)
+	buf := make([]byte, paddedLen(len(plaintext)))
 	copy(buf, plaintext) // the rest stays zero: the padding
-	c.sealBlocks(buf)
+	if fe := c.sealPlain(buf, len(plaintext)); fe != nil {
+		return "", fe
+	}
 	return hex.EncodeToString(buf), nil
+}
+
+// sealItems writes the items' plaintext (k=v&k=v, see fieldList.plaintext) straight into a
+// zero-padded buffer and encrypts it there, so a call builds no intermediate strings. The
+// result is the raw ciphertext; the caller writes it as hex.
+func (c *regDataCodec) sealItems(items fieldList) ([]byte, *kshop.FieldError) {
+	n := items.plaintextLen()
+	buf := make([]byte, paddedLen(n))
+	items.appendPlaintext(buf[:0])
+	if fe := c.sealPlain(buf, n); fe != nil {
+		return nil, fe
+	}
+	return buf, nil
+}
+
+// sealPlain checks the plaintext in buf[:n] (buf is zero after it, in whole blocks) and
+// encrypts buf in place.
+func (c *regDataCodec) sealPlain(buf []byte, n int) *kshop.FieldError {
+	plain := buf[:n]
+	if !utf8.Valid(plain) {
+		return &kshop.FieldError{Field: "regData", Key: "regData", Rule: kshop.RuleInvalidUTF8}
+	}
+	if bytes.IndexByte(plain, 0) >= 0 {
+		return &kshop.FieldError{Field: "regData", Key: "regData", Rule: kshop.RuleControlChars, Detail: "a NUL byte, which zero padding would swallow"}
+	}
+	if len(buf)*2 > MaxRegDataLen {
+		return &kshop.FieldError{Field: "regData", Key: "regData", Rule: kshop.RuleTooLong, Limit: MaxRegDataLen, Got: len(buf) * 2, Err: ErrRegDataTooLong,
+			Detail: fmt.Sprintf("hex characters once encrypted: the items' sum is too long (plaintext %d bytes; at most %d fit)", n, MaxRegDataLen/2)}
+	}
+	c.sealBlocks(buf)
+	return nil
 }
 
 // paddedLen is n rounded up to whole blocks; an empty input still takes one block.

@@ -72,7 +72,7 @@ type spec[R any] struct {
 // build checks every item of r, adding each problem to p, and returns the regData items (in
 // table order) and the clear parameters. The caller ends with p.err(op).
 func (s *spec[R]) build(c *Client, r *R, p *problems) (fieldList, url.Values) {
-	var items fieldList
+	items := make(fieldList, 0, len(s.items))
 	var params url.Values
 	for i := range s.items {
 		it := &s.items[i]

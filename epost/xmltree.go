@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/korean"
 )
@@ -17,12 +18,19 @@ import (
 // canceledyn). Unknown elements are simply never asked for.
 
 // node is one XML element: its lower-cased local name, its own text (CDATA included, trimmed)
-// and its child elements.
+// and its child elements. The nodes of one answer live in one slice in document order, so a
+// lookup is a scan of the element's own range (desc) and a parse costs a few allocations,
+// not several per element.
 type node struct {
 	name     string
 	text     string
 	children []*node
+	desc     []node // the element itself and every element under it, in document order
 	raw      []byte // the whole answer, on the root only, for errors found after parsing
+
+	// Offsets into the parse's text arena and the index after the element's last
+	// descendant, used while parsing only.
+	nameAt, nameEnd, textAt, textEnd, end int32
 }
 
 const (
@@ -30,10 +38,19 @@ const (
 	maxXMLNodes = 100000
 )
 
+var bom = []byte("\xef\xbb\xbf")
+
+// openElement is an element whose end tag has not been read yet.
+type openElement struct {
+	idx       int32    // index in the node slice
+	textStart int32    // where its text starts in the text buffer
+	name      xml.Name // as written, to check the end tag against
+}
+
 // parseXML reads body into a tree. It classifies what is not XML: an empty body, an HTML page,
 // anything malformed or truncated. It never panics.
 func parseXML(body []byte) (*node, ResponseProblem, string) {
-	trimmed := bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
+	trimmed := bytes.TrimSpace(bytes.TrimPrefix(body, bom))
 	if len(trimmed) == 0 {
 		return nil, ProblemEmptyBody, ""
 	}
@@ -51,13 +68,17 @@ func parseXML(body []byte) (*node, ResponseProblem, string) {
 	d.CharsetReader = charsetReader
 
 	var (
-		root  *node
-		stack []*node
-		texts []*strings.Builder
-		count int
+		nodes   = make([]node, 0, estimateNodes(trimmed))
+		openBuf [16]openElement
+		stack   = openBuf[:0]
+		textBuf []byte                          // the text of the open elements
+		arena   = make([]byte, 0, len(trimmed)) // names and texts of the elements, one string at the end
 	)
+	// RawToken rather than Token: Token re-boxes every element to translate name spaces, which
+	// the lookups ignore. What Token adds to strict parsing, end tags that must match their
+	// start tags, is checked here with the names as written.
 	for {
-		tok, err := d.Token()
+		tok, err := d.RawToken()
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -69,55 +90,132 @@ func parseXML(body []byte) (*node, ResponseProblem, string) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if root != nil && len(stack) == 0 {
+			if len(nodes) > 0 && len(stack) == 0 {
 				return nil, ProblemMalformedXML, "more than one root element"
 			}
-			count++
-			if len(stack) >= maxXMLDepth || count > maxXMLNodes {
+			if len(stack) >= maxXMLDepth || len(nodes) >= maxXMLNodes {
 				return nil, ProblemMalformedXML, "too deeply nested or too large"
 			}
-			n := &node{name: strings.ToLower(t.Name.Local)}
-			if len(stack) == 0 {
-				root = n
-			} else {
-				parent := stack[len(stack)-1]
-				parent.children = append(parent.children, n)
-			}
-			stack = append(stack, n)
-			texts = append(texts, &strings.Builder{})
+			at := len(arena)
+			arena = appendLower(arena, t.Name.Local)
+			nodes = append(nodes, node{nameAt: int32(at), nameEnd: int32(len(arena))})
+			stack = append(stack, openElement{idx: int32(len(nodes) - 1), textStart: int32(len(textBuf)), name: t.Name})
 		case xml.EndElement:
 			if len(stack) == 0 {
 				return nil, ProblemMalformedXML, "unbalanced end tag"
 			}
 			top := stack[len(stack)-1]
-			top.text = strings.TrimSpace(texts[len(texts)-1].String())
-			stack, texts = stack[:len(stack)-1], texts[:len(texts)-1]
+			if t.Name != top.name {
+				line, _ := d.InputPos()
+				return nil, ProblemMalformedXML, fmt.Sprintf("syntax error on line %d", line)
+			}
+			n := &nodes[top.idx]
+			n.textAt = int32(len(arena))
+			arena = append(arena, bytes.TrimSpace(textBuf[top.textStart:])...)
+			n.textEnd = int32(len(arena))
+			n.end = int32(len(nodes))
+			textBuf = textBuf[:top.textStart]
+			stack = stack[:len(stack)-1]
 		case xml.CharData:
-			if len(texts) > 0 {
-				texts[len(texts)-1].Write(t)
+			if len(stack) > 0 {
+				textBuf = append(textBuf, t...)
 			}
 		}
 	}
-	if root == nil {
+	if len(nodes) == 0 {
 		return nil, ProblemMalformedXML, "no element"
 	}
 	if len(stack) != 0 {
-		return nil, ProblemTruncated, "unclosed <" + stack[0].name + ">"
+		n := &nodes[stack[0].idx]
+		return nil, ProblemTruncated, "unclosed <" + string(arena[n.nameAt:n.nameEnd]) + ">"
 	}
+	link(nodes, string(arena))
+	root := &nodes[0]
 	if root.name == "html" {
 		return nil, ProblemHTMLPage, ""
 	}
 	return root, 0, ""
 }
 
-func looksLikeHTML(b []byte) bool {
-	head := b
-	if len(head) > 512 {
-		head = head[:512]
+// link fills in the names, texts, element ranges and child lists once the slice is final.
+// Every element but the root is the child of exactly one element, so one slice holds every
+// child list.
+func link(nodes []node, text string) {
+	kids := make([]*node, 0, len(nodes)-1)
+	for i := range nodes {
+		n := &nodes[i]
+		n.name, n.text = text[n.nameAt:n.nameEnd], text[n.textAt:n.textEnd]
+		n.desc = nodes[i:n.end:n.end]
+		from := len(kids)
+		for j := i + 1; j < int(n.end); j = int(nodes[j].end) {
+			kids = append(kids, &nodes[j])
+		}
+		n.children = kids[from:len(kids):len(kids)]
 	}
-	lower := bytes.ToLower(head)
-	return bytes.HasPrefix(lower, []byte("<!doctype html")) || bytes.HasPrefix(lower, []byte("<html")) ||
-		(bytes.HasPrefix(lower, []byte("<?xml")) && bytes.Contains(lower, []byte("<html")))
+}
+
+// estimateNodes guesses the element count from the end tags, so the node slice is usually
+// allocated once; a wrong guess only costs a copy.
+func estimateNodes(b []byte) int {
+	n := bytes.Count(b, []byte("</")) + bytes.Count(b, []byte("/>")) + 1
+	return min(n, maxXMLNodes)
+}
+
+// appendLower appends name lower-cased, without a temporary string for ASCII names.
+func appendLower(dst []byte, name string) []byte {
+	for i := 0; i < len(name); i++ {
+		if name[i] >= utf8.RuneSelf {
+			return append(dst, strings.ToLower(name)...)
+		}
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// looksLikeHTML checks the first bytes for an HTML page, in any letter case and without
+// copying: a doctype or <html> first, or an XML declaration followed soon by <html>.
+func looksLikeHTML(b []byte) bool {
+	if hasPrefixFold(b, "<!doctype html") || hasPrefixFold(b, "<html") {
+		return true
+	}
+	if !hasPrefixFold(b, "<?xml") {
+		return false
+	}
+	head := b[:min(len(b), 512)]
+	for i := bytes.IndexByte(head, '<'); i >= 0; {
+		if hasPrefixFold(head[i:], "<html") {
+			return true
+		}
+		next := bytes.IndexByte(head[i+1:], '<')
+		if next < 0 {
+			break
+		}
+		i += 1 + next
+	}
+	return false
+}
+
+// hasPrefixFold reports whether b starts with prefix (lower-case ASCII) in any letter case.
+func hasPrefixFold(b []byte, prefix string) bool {
+	if len(b) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != prefix[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // truncated reports a decoder error that means the document broke off.
@@ -153,16 +251,10 @@ func (n *node) find(name string) *node {
 	if n == nil {
 		return nil
 	}
-	name = strings.ToLower(name)
-	stack := []*node{n}
-	for len(stack) > 0 {
-		cur := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if cur.name == name {
-			return cur
-		}
-		for i := len(cur.children) - 1; i >= 0; i-- {
-			stack = append(stack, cur.children[i])
+	q, folded := query(name)
+	for i := range n.desc {
+		if named(n.desc[i].name, q, folded) {
+			return &n.desc[i]
 		}
 	}
 	return nil
@@ -174,21 +266,54 @@ func (n *node) findAll(name string) []*node {
 	if n == nil {
 		return nil
 	}
-	name = strings.ToLower(name)
+	q, folded := query(name)
 	var out []*node
-	stack := []*node{n}
-	for len(stack) > 0 {
-		cur := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if cur.name == name {
-			out = append(out, cur)
+	for i := 0; i < len(n.desc); {
+		m := &n.desc[i]
+		if named(m.name, q, folded) {
+			out = append(out, m)
+			i += len(m.desc)
 			continue
 		}
-		for i := len(cur.children) - 1; i >= 0; i-- {
-			stack = append(stack, cur.children[i])
-		}
+		i++
 	}
 	return out
+}
+
+// query prepares a name to look up: the names the package asks for are ASCII and are compared
+// with the stored (lower-cased) names in place; anything else is lower-cased once.
+func query(name string) (string, bool) {
+	for i := 0; i < len(name); i++ {
+		if name[i] >= utf8.RuneSelf {
+			return strings.ToLower(name), true
+		}
+	}
+	return name, false
+}
+
+// named reports whether the stored name is the query q (lowered by query when folded).
+func named(stored, q string, folded bool) bool {
+	if folded {
+		return stored == q
+	}
+	return equalLowerASCII(stored, q)
+}
+
+// equalLowerASCII reports whether lower equals the ASCII name lower-cased.
+func equalLowerASCII(lower, name string) bool {
+	if len(lower) != len(name) {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if lower[i] != c {
+			return false
+		}
+	}
+	return true
 }
 
 // value returns the text of the first element found under any of the names, or "".
@@ -207,22 +332,21 @@ func (n *node) has(name string) bool { return n.find(name) != nil }
 // leaves collects every element without children as name → text (first occurrence wins), the
 // forward-compatible Raw map of the results.
 func (n *node) leaves() map[string]string {
-	out := map[string]string{}
 	if n == nil {
-		return out
+		return map[string]string{}
 	}
-	stack := []*node{n}
-	for len(stack) > 0 {
-		cur := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if len(cur.children) == 0 {
-			if _, seen := out[cur.name]; !seen {
-				out[cur.name] = cur.text
-			}
-			continue
+	count := 0
+	for i := range n.desc {
+		if len(n.desc[i].desc) == 1 {
+			count++
 		}
-		for i := len(cur.children) - 1; i >= 0; i-- {
-			stack = append(stack, cur.children[i])
+	}
+	out := make(map[string]string, count)
+	for i := range n.desc {
+		if m := &n.desc[i]; len(m.desc) == 1 {
+			if _, seen := out[m.name]; !seen {
+				out[m.name] = m.text
+			}
 		}
 	}
 	return out

@@ -148,3 +148,47 @@ func TestDecodeTraceFixtures(t *testing.T) {
 	assert.Equal(t, "수취인부재", last.Detail)
 	assert.Equal(t, "2024-05-02T15:44:00+09:00", last.Time.Format("2006-01-02T15:04:05Z07:00"))
 }
+
+func TestParseXMLChecksEndTagsAsWritten(t *testing.T) {
+	t.Parallel()
+	for body, want := range map[string]ResponseProblem{
+		`<a:x></b:x>`: ProblemMalformedXML,
+		`<a:x xmlns:a="urn:k"><a:y>1</a:y></a:x>`:            0,
+		`<x><y>1</y></X>`:                                    ProblemMalformedXML,
+		`<x></x></x>`:                                        ProblemMalformedXML,
+		`<response><regiNo>1</regiNo><b><c/></b></response>`: 0,
+	} {
+		root, problem, _ := parseXML([]byte(body))
+		assert.Equal(t, want, problem, body)
+		if want == 0 {
+			require.NotNil(t, root, body)
+		}
+	}
+	root, _, _ := parseXML([]byte(`<a:x xmlns:a="urn:k"><a:Y> 1 </a:Y><z><y>2</y></z></a:x>`))
+	assert.Equal(t, "x", root.name)
+	assert.Equal(t, "1", root.value("y"))
+	require.Len(t, root.children, 2)
+	assert.Equal(t, []string{"y", "z"}, []string{root.children[0].name, root.children[1].name})
+	require.Len(t, root.children[1].children, 1)
+	assert.Equal(t, "2", root.children[1].children[0].text)
+	assert.Len(t, root.findAll("y"), 2)
+}
+
+func TestLooksLikeHTMLReadsOnlyTheHead(t *testing.T) {
+	t.Parallel()
+	pad := strings.Repeat(" ", 600)
+	cases := map[string]bool{
+		"<!DOCTYPE HTML><p>":                       true,
+		"<!doctype html>":                          true,
+		"<HtMl lang=ko>":                           true,
+		"<?xml version=\"1.0\"?>\n<HTML><body>":    true,
+		"<?xml version=\"1.0\"?><response><html>x": true,
+		"<?xml version=\"1.0\"?>" + pad + "<html>": false,
+		"<?xml version=\"1.0\"?><response/>":       false,
+		"<htm":                                     false,
+		"<response><html>":                         false,
+	}
+	for in, want := range cases {
+		assert.Equal(t, want, looksLikeHTML([]byte(in)), "%.40q", in)
+	}
+}

@@ -4,7 +4,11 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/kshop-dev/kshop/happytalk"
+	"github.com/kshop-dev/kshop/internal/benchcmp"
 )
 
 // benchParams is a typical logged-in customer with two custom parameters. The phone is given
@@ -37,21 +41,50 @@ func BenchmarkBuild(b *testing.B) {
 	}
 }
 
-// BenchmarkBaselineValuesEncode is the reference for BenchmarkBuild/KakaoTalk: the same
-// parameters put in url.Values, encoded and appended to the same base, with no validation.
-func BenchmarkBaselineValuesEncode(b *testing.B) {
-	b.ReportAllocs()
-	for b.Loop() {
-		v := url.Values{}
-		v.Set("site_uid", benchParams.SiteUID)
-		v.Set("cus_extra_username", benchParams.CustomerName)
-		v.Set("cus_extra_phone", benchParams.CustomerPhone)
-		v.Set("cus_extra_email", benchParams.CustomerEmail)
-		v.Set("user_parameter", benchParams.UserParameter)
-		v.Set("parameter1", benchParams.Parameters[0])
-		v.Set("parameter2", benchParams.Parameters[1])
-		benchSink = kakaoBase + "&" + v.Encode()
-	}
+// BenchmarkCompare pairs Build with the hand-written reference: the same parameters put in
+// url.Values, encoded and appended to the same KakaoTalk base, with no validation at all.
+// scripts/bench runs it in rounds and reports the paired ratio.
+func BenchmarkCompare(b *testing.B) {
+	benchcmp.Pair(b, "happytalk.Build@none", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			link, err := happytalk.Build(kakaoBase, benchParams)
+			if err != nil {
+				b.Fatal(err)
+			}
+			benchSink = link
+		}
+	}, func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			benchSink = baselineLink()
+		}
+	})
+}
+
+// baselineLink is what a caller writes without the SDK.
+func baselineLink() string {
+	v := url.Values{}
+	v.Set("site_uid", benchParams.SiteUID)
+	v.Set("cus_extra_username", benchParams.CustomerName)
+	v.Set("cus_extra_phone", benchParams.CustomerPhone)
+	v.Set("cus_extra_email", benchParams.CustomerEmail)
+	v.Set("user_parameter", benchParams.UserParameter)
+	v.Set("parameter1", benchParams.Parameters[0])
+	v.Set("parameter2", benchParams.Parameters[1])
+	return kakaoBase + "&" + v.Encode()
+}
+
+// Both sides of the comparison carry the same parameters.
+func TestCompareBaselineCarriesTheSameParameters(t *testing.T) {
+	t.Parallel()
+	link, err := happytalk.Build(kakaoBase, benchParams)
+	require.NoError(t, err)
+	got, err := url.Parse(link)
+	require.NoError(t, err)
+	want, err := url.Parse(baselineLink())
+	require.NoError(t, err)
+	assert.Equal(t, want.Query(), got.Query())
 }
 
 // BenchmarkBuildPhoneNormalization adds the phone parsing of a hyphenated number.

@@ -29,6 +29,7 @@ import (
 	"github.com/kshop-dev/kshop/alimtalk"
 	"github.com/kshop-dev/kshop/epost"
 	"github.com/kshop-dev/kshop/epost/eposttest"
+	"github.com/kshop-dev/kshop/epost/shipping"
 	"github.com/kshop-dev/kshop/happytalk"
 	"github.com/kshop-dev/kshop/ssoda"
 	"github.com/kshop-dev/kshop/ssoda/ssodatest"
@@ -43,6 +44,8 @@ var templates = []alimtalk.Template{
 		Content: "[#{shopName}] 새 주문 #{orderNo} (#{amount})"},
 	{Code: "SHIPPING_STARTED", Name: "배송시작", CategoryCode: "002002",
 		Content: "[#{shopName}] #{customerName}님, 주문하신 상품이 발송되었습니다.\n□택배사 : #{courier}\n□송장번호 : #{waybillNo}"},
+	{Code: "DELIVERED", Name: "배송완료", CategoryCode: "002002",
+		Content: "[#{shopName}] #{customerName}님, 주문하신 상품이 배송 완료되었습니다.\n□송장번호 : #{waybillNo}"},
 	{Code: "SUB_PAYMENT_NOTICE", Name: "정기배송 결제 안내", CategoryCode: "002001",
 		Content: "#{customer_name}님, 정기배송 #{round}회차 결제 안내입니다.\n□배송일 : #{delivery_date}\n□결제금액 : #{amount}원\n□상품 : #{items}"},
 }
@@ -142,8 +145,67 @@ func run(ctx context.Context) error {
 	}
 	fmt.Println("   " + link)
 
+	step("8. The Korea Post workflow: issue, reserve, print, sync, and notify from its events")
+	if err := shippingWorkflow(ctx, post, parcels, dispatcher); err != nil {
+		return err
+	}
+
 	fmt.Printf("\nSsoda received %d send requests for %d messages; Korea Post holds %d booking(s).\n",
 		kakao.Requests(kakao.Paths().SendAlimTalk), len(kakao.Sent()), len(post.Orders()))
+	return nil
+}
+
+// shippingWorkflow runs Godomall's 우체국택배 steps through epost/shipping: step 1 prepares the
+// waybill, step 2 books it, printing moves the line to 배송중 and the sync to 배송완료; each
+// change is an event that sends the customer's AlimTalk through the dispatcher.
+func shippingWorkflow(ctx context.Context, post *eposttest.Server, parcels *epost.Client, d *alimtalk.Dispatcher) error {
+	var sh *shipping.Shipper
+	notify := func(ctx context.Context, ev shipping.Event) error {
+		kind := map[shipping.Status]alimtalk.EventKind{shipping.StatusShipping: alimtalk.EventShippingStarted,
+			shipping.StatusDelivered: alimtalk.EventDelivered}[ev.To]
+		if kind == "" || ev.Cause == shipping.CauseManual {
+			return nil
+		}
+		o, err := sh.Order(ctx, ev.OrderID)
+		if err != nil {
+			return err
+		}
+		// ID = the waybill: one AlimTalk per parcel, and a re-delivered event is dropped by the ledger.
+		return dispatch(ctx, d, alimtalk.Event{Kind: kind, ID: ev.WaybillID, OrderNo: ev.OrderID,
+			CustomerName: o.Recipient.Name, CustomerPhone: o.Recipient.Mobile, Courier: "우체국택배", WaybillNo: ev.RegiNo})
+	}
+	sh, err := shipping.New(parcels, shipping.NewMemoryStore(), shipping.Config{
+		OfficeSer: eposttest.DefaultOfficeSer, ShopName: shopName, OnEvent: notify})
+	if err != nil {
+		return err
+	}
+	if err := sh.AddOrders(ctx, shipping.Order{ID: "20261122-0002", Recipient: shipping.Recipient{Name: "홍길동",
+		Zip: "04524", Addr1: "서울 중구 세종대로 110", Addr2: "1층", Mobile: customerPhone},
+		Lines: []shipping.Line{{ID: "1", GoodsName: "원두 200g", Qty: 1, Status: shipping.StatusPaid}}}); err != nil {
+		return err
+	}
+	if _, err := sh.Issue(ctx, shipping.IssueRequest{Mode: shipping.PerOrder}); err != nil { // 송장발급: sends nothing
+		return err
+	}
+	res, err := sh.Reserve(ctx) // 예약하기: InsertOrder
+	if err != nil || len(res.Reserved) != 1 {
+		return fmt.Errorf("reserve: %v (%d failed, %d unknown)", err, len(res.Failed), len(res.Unknown))
+	}
+	w := res.Reserved[0]
+	fmt.Printf("   reserved: waybill %s\n", w.RegiNo)
+	if _, err := sh.MarkPrinted(ctx, w.ID); err != nil { // 배송중: the 배송 시작 AlimTalk
+		return err
+	}
+	post.AddTraceEvent(w.RegiNo, eposttest.TraceEvent{Place: "서울중앙우체국", Status: "배달완료"})
+	syncer, err := sh.NewSyncer(shipping.SyncOptions{})
+	if err != nil {
+		return err
+	}
+	rep, err := syncer.SyncNow(ctx) // 배송완료: the 배송 완료 AlimTalk
+	if err != nil {
+		return err
+	}
+	fmt.Printf("   sync changed %d line(s)\n", rep.Changed)
 	return nil
 }
 
@@ -159,6 +221,7 @@ func newDispatcher(sender alimtalk.Sender) (*alimtalk.Dispatcher, error) {
 			alimtalk.EventOrderReceived: {Enabled: true, TemplateCode: "ORDER_RECEIVED",
 				OperatorTemplateCode: "ORDER_RECEIVED_OP", Audience: alimtalk.AudienceBoth},
 			alimtalk.EventShippingStarted: {Enabled: true, TemplateCode: "SHIPPING_STARTED", Audience: alimtalk.AudienceCustomer},
+			alimtalk.EventDelivered:       {Enabled: true, TemplateCode: "DELIVERED", Audience: alimtalk.AudienceCustomer},
 		},
 	}
 	return alimtalk.NewDispatcher(cfg, sender, alimtalk.NewTemplateSet(templates...))

@@ -1,0 +1,231 @@
+package lunasoft_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"runtime/metrics"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/kshop-dev/kshop/alimtalk"
+	"github.com/kshop-dev/kshop/internal/benchcmp"
+	"github.com/kshop-dev/kshop/lunasoft"
+)
+
+// BenchmarkCompare sends 10,000 messages through Send against a minimal loopback server (it
+// reads the request and answers Lunasoft's success) and, as the ceiling, through a
+// hand-written net/http + encoding/json client doing the same job at the same concurrency
+// (4 requests of up to 1,000 messages in flight): the same JSON fields, the text rendered and
+// the phone stripped as any caller must, one typed decode of the answer.
+//
+//	go test -run '^$' -bench BenchmarkCompare -benchmem -benchtime=3x ./lunasoft/
+//
+// It reports msg/s and peak-live-B: before the timed loop, one batch runs while a sampler
+// forces a GC every 2 ms and reads /gc/heap/live:bytes; the figure is the highest sample
+// minus the live heap before the batch (the caller's messages are already there), so it counts
+// what the call holds, its Results included.
+func BenchmarkCompare(b *testing.B) {
+	const n, conc = 10000, 4
+	benchcmp.Pair(b, "lunasoft.Send10000@minimal", sdkBulk(n, conc), baselineBulk(n, conc))
+}
+
+const benchAnswer = `{"code":0,"msg":"success"}`
+
+func minimalServer(b *testing.B) (*httptest.Server, *http.Client) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, benchAnswer)
+	}))
+	b.Cleanup(srv.Close)
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 64, 64
+	b.Cleanup(tr.CloseIdleConnections)
+	return srv, &http.Client{Transport: tr}
+}
+
+const benchText = "#{customerName}님의 주문 #{orderNo}이(가) 접수되었습니다."
+
+func benchMessages(n int) []alimtalk.Message {
+	msgs := make([]alimtalk.Message, n)
+	for i := range msgs {
+		msgs[i] = alimtalk.Message{To: fmt.Sprintf("010-%04d-%04d", 1000+i/10000, i%10000), TemplateCode: "ORDER_RECEIVED",
+			Ref: fmt.Sprintf("bench-%d", i), Variables: map[string]string{"customerName": "홍길동", "orderNo": fmt.Sprint(i)}}
+	}
+	return msgs
+}
+
+func sdkBulk(n, conc int) func(b *testing.B) {
+	return func(b *testing.B) {
+		srv, hc := minimalServer(b)
+		cat, err := lunasoft.NewTemplateCatalog(lunasoft.CatalogTemplate{ID: 50034, Alias: "ORDER_RECEIVED",
+			Template: alimtalk.Template{Content: benchText}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		c, err := lunasoft.NewClient(lunasoft.Credentials{UserID: testUserID, APIKey: testAPIKey}, lunasoft.WithBaseURL(srv.URL),
+			lunasoft.WithHTTPClient(hc), lunasoft.WithTemplates(cat), lunasoft.WithConcurrency(conc))
+		if err != nil {
+			b.Fatal(err)
+		}
+		msgs := benchMessages(n)
+		run := func() any {
+			res, err := c.Send(context.Background(), msgs)
+			if err != nil || res[n-1].Status != alimtalk.StatusAccepted {
+				b.Fatalf("send: %v %v", err, res[n-1].Err)
+			}
+			return res
+		}
+		bulkLoop(b, n, run)
+	}
+}
+
+type baseMessage struct {
+	No         string `json:"no"`
+	TelNum     string `json:"tel_num"`
+	CustomKey  string `json:"custom_key"`
+	MsgContent string `json:"msg_content"`
+	SMSContent string `json:"sms_content"`
+	UseSMS     string `json:"use_sms"`
+}
+
+type baseBody struct {
+	UserID     string        `json:"userid"`
+	APIKey     string        `json:"api_key"`
+	TemplateID int64         `json:"template_id"`
+	Messages   []baseMessage `json:"messages"`
+}
+
+type baseAnswer struct {
+	Code json.Number `json:"code"`
+	Msg  any         `json:"msg"`
+}
+
+var errBaseRefused = errors.New("refused")
+
+func baselineBulk(n, conc int) func(b *testing.B) {
+	return func(b *testing.B) {
+		srv, hc := minimalServer(b)
+		url := srv.URL + lunasoft.SendPath
+		msgs := benchMessages(n)
+		tpl := alimtalk.Template{Content: benchText}
+		send := func(part []alimtalk.Message) error {
+			body := baseBody{UserID: testUserID, APIKey: testAPIKey, TemplateID: 50034, Messages: make([]baseMessage, len(part))}
+			for i, m := range part {
+				text, err := tpl.Render(m.Variables)
+				if err != nil {
+					return err
+				}
+				body.Messages[i] = baseMessage{No: fmt.Sprint(i), TelNum: strings.ReplaceAll(m.To, "-", ""), CustomKey: m.Ref,
+					MsgContent: text, SMSContent: text, UseSMS: "0"}
+			}
+			raw, err := json.Marshal(body)
+			if err != nil {
+				return err
+			}
+			req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, url, bytes.NewReader(raw))
+			if err != nil {
+				return err
+			}
+			req.Header.Set("Content-Type", "application/json; charset=UTF-8")
+			resp, err := hc.Do(req)
+			if err != nil {
+				return err
+			}
+			defer resp.Body.Close()
+			var a baseAnswer
+			if err := json.NewDecoder(resp.Body).Decode(&a); err != nil {
+				return err
+			}
+			if resp.StatusCode != http.StatusOK || a.Code.String() != "0" {
+				return errBaseRefused
+			}
+			return nil
+		}
+		run := func() any {
+			var next atomic.Int64
+			var failed atomic.Value
+			var wg sync.WaitGroup
+			chunks := (n + 999) / 1000
+			for range conc {
+				wg.Go(func() {
+					for {
+						k := int(next.Add(1) - 1)
+						if k >= chunks {
+							return
+						}
+						if err := send(msgs[k*1000 : min(n, (k+1)*1000)]); err != nil {
+							failed.Store(err)
+						}
+					}
+				})
+			}
+			wg.Wait()
+			if err, _ := failed.Load().(error); err != nil {
+				b.Fatal(err)
+			}
+			return nil
+		}
+		bulkLoop(b, n, run)
+	}
+}
+
+// bulkLoop times run (one batch of n messages per operation) and reports msg/s and the peak
+// live heap of one extra batch.
+func bulkLoop(b *testing.B, n int, run func() any) {
+	peak := measurePeak(run)
+	b.ReportAllocs()
+	for b.Loop() {
+		run()
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "msg/s")
+	b.ReportMetric(float64(peak), "peak-live-B")
+}
+
+// measurePeak runs run once with a sampler forcing a GC every 2 ms and returns the highest
+// live heap seen, minus the live heap before the call.
+func measurePeak(run func() any) uint64 {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	live := func() uint64 {
+		runtime.GC()
+		metrics.Read(sample)
+		return sample[0].Value.Uint64()
+	}
+	before := live()
+	var top atomic.Uint64
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(2 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if v := live(); v > top.Load() {
+					top.Store(v)
+				}
+			}
+		}
+	})
+	result := run()
+	close(done)
+	wg.Wait()
+	after := live()
+	runtime.KeepAlive(result)
+	if p := max(top.Load(), after); p > before {
+		return p - before
+	}
+	return 0
+}

@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"net/http/httptest"
 	"os"
 	"time"
 
@@ -31,6 +32,8 @@ import (
 	"github.com/kshop-dev/kshop/epost/eposttest"
 	"github.com/kshop-dev/kshop/epost/shipping"
 	"github.com/kshop-dev/kshop/happytalk"
+	"github.com/kshop-dev/kshop/lunasoft"
+	"github.com/kshop-dev/kshop/lunasoft/lunasofttest"
 	"github.com/kshop-dev/kshop/ssoda"
 	"github.com/kshop-dev/kshop/ssoda/ssodatest"
 	"github.com/kshop-dev/kshop/subscription"
@@ -105,6 +108,10 @@ func run(ctx context.Context) error {
 		return err
 	}
 
+	if err := viaLunasoft(ctx, order); err != nil {
+		return err
+	}
+
 	step("3. Book the parcel with Korea Post and tell the customer")
 	booking, err := parcels.InsertOrder(ctx, epost.InsertOrderRequest{
 		PayType: epost.PayPrepaid, ReqType: epost.ReqNormal, OfficeSer: eposttest.DefaultOfficeSer, MicroYn: epost.No,
@@ -152,6 +159,44 @@ func run(ctx context.Context) error {
 
 	fmt.Printf("\nSsoda received %d send requests for %d messages; Korea Post holds %d booking(s).\n",
 		kakao.Requests(kakao.Paths().SendAlimTalk), len(kakao.Sent()), len(post.Orders()))
+	return nil
+}
+
+// viaLunasoft sends the same order event with the very dispatcher configuration of step 2
+// through Lunasoft instead of Ssoda. Lunasoft has no lookup, so a lost answer is settled by its
+// result webhook.
+func viaLunasoft(ctx context.Context, order alimtalk.Event) error {
+	step("2b. The same dispatcher through Lunasoft; a lost answer is settled by its webhook")
+	var approved []lunasoft.CatalogTemplate // Lunasoft numbers templates; our codes stay as aliases
+	for i, t := range templates {
+		approved = append(approved, lunasoft.CatalogTemplate{ID: int64(50034 + i), Alias: t.Code, Template: t})
+	}
+	tracker := lunasoft.NewPendingTracker(lunasoft.PendingOptions{Window: time.Hour})
+	hook, err := lunasoft.NewHandler(func(_ context.Context, o lunasoft.Outcome) error {
+		fmt.Printf("   webhook: %s %s (settles an unknown send: %t)\n", o.Status, o.Ref, o.Settled != nil)
+		return nil
+	}, lunasoft.WebhookOptions{Pending: tracker})
+	if err != nil {
+		return err
+	}
+	hookSrv := httptest.NewServer(hook) // in a shop: the URL registered with Lunasoft
+	defer hookSrv.Close()
+	luna := lunasofttest.NewServer(lunasofttest.Options{Templates: approved, WebhookURL: hookSrv.URL})
+	defer luna.Close()
+	sender, err := luna.NewClient(lunasoft.WithPendingTracker(tracker), lunasoft.WithConcurrency(1))
+	if err != nil {
+		return err
+	}
+	dispatcher, err := newDispatcher(sender)
+	if err != nil {
+		return err
+	}
+	luna.InjectFault(lunasofttest.Fault{Call: lunasofttest.CallSend, Kind: lunasofttest.FaultDrop, CarryOut: true})
+	if err := dispatch(ctx, dispatcher, order); err != nil {
+		return err
+	}
+	luna.FlushWebhooks()
+	fmt.Printf("   Lunasoft got %d requests; messages still unknown: %d\n", luna.Requests(lunasofttest.CallSend), tracker.Len())
 	return nil
 }
 

@@ -54,8 +54,10 @@ type batch struct {
 // reconciliation keys and must be unique.
 func prepareBatch(msgs []Message, src TemplateSource, lim Limits) *batch {
 	lim = lim.withDefaults()
-	b := &batch{results: make([]Result, len(msgs))}
-	seen := make(map[string]struct{}, len(msgs))
+	// Sized once: appending would copy the prepared messages again at every growth.
+	b := &batch{results: make([]Result, len(msgs)), ready: make([]Message, 0, len(msgs)), positions: make([]int, 0, len(msgs))}
+	var seen map[string]struct{} // made at the first Ref
+
 	for i, m := range msgs {
 		var tpl *Template
 		var err error
@@ -72,6 +74,9 @@ func prepareBatch(msgs []Message, src TemplateSource, lim Limits) *batch {
 			prepared, err = m.Prepare(tpl, lim)
 		}
 		if err == nil && m.Ref != "" {
+			if seen == nil {
+				seen = make(map[string]struct{}, len(msgs)-i)
+			}
 			if _, dup := seen[m.Ref]; dup {
 				err = FieldErrors{{Key: "ref", Reason: ReasonDuplicate,
 					Detail: "another message in the batch has the same ref"}}.err()

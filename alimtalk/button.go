@@ -74,10 +74,13 @@ type Button struct {
 	BizFormID string
 }
 
-// buttonRules checks one button or quick reply. where is the field path ("buttons[2]").
-func (b Button) validate(where string, index int, quickReply bool, lim Limits, errs FieldErrors) FieldErrors {
+// validate checks one button or quick reply, the index-th of list ("buttons",
+// "quick_replies"). Its field path ("buttons[2]") is built only for a problem, so a valid
+// button costs no allocation.
+func (b Button) validate(list string, index int, quickReply bool, lim Limits, errs FieldErrors) FieldErrors {
+	where := func(field string) string { return list + "[" + strconv.Itoa(index) + "]" + field }
 	add := func(field string, r Reason, detail string) {
-		errs = append(errs, &FieldError{Key: where + field, Reason: r, Detail: detail})
+		errs = append(errs, &FieldError{Key: where(field), Reason: r, Detail: detail})
 	}
 	if !b.Type.Known() {
 		if b.Type == "" {
@@ -95,13 +98,15 @@ func (b Button) validate(where string, index int, quickReply bool, lim Limits, e
 	case strings.TrimSpace(b.Name) == "":
 		add(".name", ReasonRequired, "")
 	case n > lim.ButtonNameRunes:
-		errs = append(errs, &FieldError{Key: where + ".name", Reason: ReasonTooLong, Limit: lim.ButtonNameRunes, Got: n})
+		errs = append(errs, &FieldError{Key: where(".name"), Reason: ReasonTooLong, Limit: lim.ButtonNameRunes, Got: n})
 	case placeholderCount(b.Name) > 0:
 		add(".name", ReasonNotAllowed, "variables are not allowed in button names")
 	}
-	errs = checkText(where+".name", b.Name, false, errs)
+	if r := textFault(b.Name, false); r != 0 {
+		errs = append(errs, textFieldError(where(".name"), r, false))
+	}
 
-	links := []struct {
+	links := [...]struct {
 		field, value string
 	}{
 		{".url_mobile", b.URLMobile}, {".url_pc", b.URLPC},
@@ -109,9 +114,11 @@ func (b Button) validate(where string, index int, quickReply bool, lim Limits, e
 	}
 	for _, l := range links {
 		if n := runes(l.value); n > lim.URLRunes {
-			errs = append(errs, &FieldError{Key: where + l.field, Reason: ReasonTooLong, Limit: lim.URLRunes, Got: n})
+			errs = append(errs, &FieldError{Key: where(l.field), Reason: ReasonTooLong, Limit: lim.URLRunes, Got: n})
 		}
-		errs = checkText(where+l.field, l.value, false, errs)
+		if r := textFault(l.value, false); r != 0 {
+			errs = append(errs, textFieldError(where(l.field), r, false))
+		}
 	}
 	for _, l := range links[:2] {
 		if l.value != "" && !isWebURL(l.value) {
@@ -154,13 +161,13 @@ func (b Button) validate(where string, index int, quickReply bool, lim Limits, e
 		notUsed(".scheme_android", ".scheme_ios", ".phone", ".plugin_id", ".biz_form_id")
 	case ButtonAppLink:
 		given := 0
-		for _, v := range []string{b.SchemeAndroid, b.SchemeIOS, b.URLMobile} {
+		for _, v := range [...]string{b.SchemeAndroid, b.SchemeIOS, b.URLMobile} {
 			if v != "" {
 				given++
 			}
 		}
 		if given < 2 {
-			errs = append(errs, &FieldError{Key: where, Reason: ReasonRequired,
+			errs = append(errs, &FieldError{Key: where(""), Reason: ReasonRequired,
 				Detail: "app-link buttons need two of scheme_android, scheme_ios and url_mobile"})
 		}
 		notUsed(".phone", ".plugin_id", ".biz_form_id")
@@ -168,7 +175,7 @@ func (b Button) validate(where string, index int, quickReply bool, lim Limits, e
 		if b.Phone == "" {
 			add(".phone", ReasonRequired, "call buttons need a phone number")
 		} else if _, err := phone.Parse(b.Phone); err != nil {
-			errs = append(errs, &FieldError{Key: where + ".phone", Reason: ReasonInvalid, Err: err})
+			errs = append(errs, &FieldError{Key: where(".phone"), Reason: ReasonInvalid, Err: err})
 		}
 		notUsed(".url_mobile", ".url_pc", ".scheme_android", ".scheme_ios", ".plugin_id", ".biz_form_id")
 	case ButtonPluginImage, ButtonPluginPolicy, ButtonPluginPay:
@@ -197,8 +204,25 @@ func (b Button) validate(where string, index int, quickReply bool, lim Limits, e
 
 // isWebURL accepts http(s) URLs and URLs that start with a variable (filled at send time).
 func isWebURL(s string) bool {
-	l := strings.ToLower(s)
-	return strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://") || strings.HasPrefix(s, placeholderOpen)
+	return hasPrefixFold(s, "https://") || hasPrefixFold(s, "http://") || strings.HasPrefix(s, placeholderOpen)
+}
+
+// hasPrefixFold reports whether s starts with prefix (lower-case ASCII) in any ASCII case,
+// without lower-casing all of s. (No non-ASCII character lower-cases to a letter of "http".)
+func hasPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != prefix[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // ValidateButtons checks a button list on its own: the count (at most Limits.Buttons, or
@@ -221,7 +245,7 @@ func validateButtonList(buttons []Button, withQuickReplies bool, lim Limits, err
 		errs = append(errs, &FieldError{Key: "buttons", Reason: ReasonTooMany, Limit: limit, Got: len(buttons), Detail: detail})
 	}
 	for i, b := range buttons {
-		errs = b.validate("buttons["+strconv.Itoa(i)+"]", i, false, lim, errs)
+		errs = b.validate("buttons", i, false, lim, errs)
 		if withQuickReplies && (b.Type == ButtonDelivery || b.Type == ButtonChannelAdd) {
 			errs = append(errs, &FieldError{Key: "buttons[" + strconv.Itoa(i) + "].type", Reason: ReasonNotAllowed,
 				Detail: string(b.Type) + " buttons cannot be combined with quick replies"})
@@ -235,7 +259,7 @@ func validateQuickReplies(replies []Button, lim Limits, errs FieldErrors) FieldE
 		errs = append(errs, &FieldError{Key: "quick_replies", Reason: ReasonTooMany, Limit: lim.QuickReplies, Got: len(replies)})
 	}
 	for i, q := range replies {
-		errs = q.validate("quick_replies["+strconv.Itoa(i)+"]", i, true, lim, errs)
+		errs = q.validate("quick_replies", i, true, lim, errs)
 	}
 	return errs
 }

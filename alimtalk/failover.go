@@ -90,7 +90,7 @@ func (f Failover) resolve(text string, lim Limits, errs FieldErrors) (Failover, 
 			errs = append(errs, &FieldError{Key: "failover.from", Reason: ReasonInvalid,
 				Detail: "a " + num.Kind().String() + " number cannot be an SMS sender number"})
 		default:
-			f.From = num.Digits()
+			f.From = num.DigitsOf(f.From)
 		}
 	}
 	bytes := wire.EUCKRLenLenient(f.Content)

@@ -163,7 +163,7 @@ func normalizeRecipient(to string) (string, *FieldError) {
 		return "", &FieldError{Key: "to", Reason: ReasonInvalid,
 			Detail: "AlimTalk goes to mobile numbers only; " + num.Masked() + " is a " + num.Kind().String() + " number"}
 	}
-	return num.Digits(), nil
+	return num.DigitsOf(to), nil
 }
 
 func prepareText(m Message, tpl *Template, lim Limits, missing []string, errs FieldErrors) (string, []string, FieldErrors) {
@@ -189,10 +189,13 @@ func prepareText(m Message, tpl *Template, lim Limits, missing []string, errs Fi
 	if tpl != nil && tpl.Emphasis == EmphasisItemList {
 		limit = lim.ItemListContentRunes
 	}
-	if n := runes(text); n > limit {
+	// One pass counts the characters and looks for control characters and bad UTF-8.
+	n, fault := scanText(text, true)
+	if n > limit {
 		errs = append(errs, &FieldError{Key: "text", Reason: ReasonTooLong, Limit: limit, Got: n})
 	}
-	if fe := textProblem("text", text, true); fe != nil {
+	if fault != 0 {
+		fe := textFieldError("text", fault, true)
 		if m.Text == "" {
 			fe.Detail = "the rendered text; check the variables"
 		}

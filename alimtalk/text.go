@@ -20,6 +20,16 @@ func checkText(key, s string, multiline bool, errs FieldErrors) FieldErrors {
 }
 
 func textProblem(key, s string, multiline bool) *FieldError {
+	if r := textFault(s, multiline); r != 0 {
+		return textFieldError(key, r, multiline)
+	}
+	return nil
+}
+
+// textFault is textProblem without building the error: 0, ReasonControlChars or
+// ReasonInvalidUTF8. Hot paths call it so that a field's key is built only when something is
+// wrong.
+func textFault(s string, multiline bool) Reason {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -28,20 +38,53 @@ func textProblem(key, s string, multiline bool) *FieldError {
 				if multiline && (c == '\n' || c == '\r' || c == '\t') {
 					continue
 				}
-				return &FieldError{Key: key, Reason: ReasonControlChars, Detail: controlDetail(multiline)}
+				return ReasonControlChars
 			}
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
-			return &FieldError{Key: key, Reason: ReasonInvalidUTF8}
+			return ReasonInvalidUTF8
 		}
 		if unicode.IsControl(r) {
-			return &FieldError{Key: key, Reason: ReasonControlChars, Detail: controlDetail(multiline)}
+			return ReasonControlChars
 		}
 		i += size
 	}
-	return nil
+	return 0
+}
+
+// scanText is textFault that also counts the characters of s (as utf8.RuneCountInString
+// does), so that a long text is read once.
+func scanText(s string, multiline bool) (n int, fault Reason) {
+	for i := 0; i < len(s); n++ {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			if (c < ' ' || c == 0x7f) && fault == 0 && !(multiline && (c == '\n' || c == '\r' || c == '\t')) {
+				fault = ReasonControlChars
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case fault != 0:
+		case r == utf8.RuneError && size == 1:
+			fault = ReasonInvalidUTF8
+		case unicode.IsControl(r):
+			fault = ReasonControlChars
+		}
+		i += size
+	}
+	return n, fault
+}
+
+// textFieldError is the *FieldError of a textFault.
+func textFieldError(key string, r Reason, multiline bool) *FieldError {
+	if r == ReasonControlChars {
+		return &FieldError{Key: key, Reason: r, Detail: controlDetail(multiline)}
+	}
+	return &FieldError{Key: key, Reason: r}
 }
 
 func controlDetail(multiline bool) string {

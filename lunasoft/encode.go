@@ -7,27 +7,8 @@ import (
 	"github.com/kshop-dev/kshop/internal/wire"
 )
 
-// encode writes one send request: the credentials, template_id as a JSON number, and the
-// messages with their fields in the order of Lunasoft's manual table.
-func (c *Client) encode(id int64, wms []wireMessage) []byte {
-	size := len(c.prefix) + 64
-	for i := range wms {
-		size += 2*len(wms[i].m.Text) + 256
-	}
-	b := make([]byte, 0, size)
-	b = append(b, c.prefix...)
-	b = append(b, `"template_id":`...)
-	b = strconv.AppendInt(b, id, 10)
-	b = append(b, `,"messages":[`...)
-	for n := range wms {
-		if n > 0 {
-			b = append(b, ',')
-		}
-		b = appendMessage(b, n, &wms[n])
-	}
-	return append(b, "]}"...)
-}
-
+// appendMessage appends the n-th message of a request, with its fields in the order of
+// Lunasoft's manual table.
 func appendMessage(b []byte, n int, wm *wireMessage) []byte {
 	m := wm.m
 	b = append(b, `{"no":"`...)
@@ -40,16 +21,27 @@ func appendMessage(b []byte, n int, wm *wireMessage) []byte {
 		b = field(b, "app_user_id", wm.appUserID)
 	}
 	if !m.ScheduledAt.IsZero() {
-		b = field(b, "reserve_time", wire.FormatKST(m.ScheduledAt, wire.LayoutDateTime))
+		b = append(b, `,"reserve_time":"`...)
+		b = wire.AppendKST(b, m.ScheduledAt, wire.LayoutDateTime)
+		b = append(b, '"')
 	}
 	b = field(b, "custom_key", m.Ref)
-	b = field(b, "msg_content", m.Text)
-	sms, use := m.Text, "0"
+	b = append(b, `,"msg_content":`...)
+	text := len(b)
+	b = appendString(b, m.Text)
+	end := len(b)
+	sms, use := m.Text, `"0"`
 	if m.Failover != nil {
-		sms, use = m.Failover.Content, "1"
+		sms, use = m.Failover.Content, `"1"`
 	}
-	b = field(b, "sms_content", sms)
-	b = field(b, "use_sms", use)
+	b = append(b, `,"sms_content":`...)
+	if sms == m.Text {
+		b = append(b, b[text:end]...) // the same text, escaped once
+	} else {
+		b = appendString(b, sms)
+	}
+	b = append(b, `,"use_sms":`...)
+	b = append(b, use...)
 	if wm.carrier != 0 {
 		b = field(b, "carrier_code", wm.carrier.String())
 	}
@@ -97,10 +89,68 @@ func field(b []byte, name, value string) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// plainByte marks the bytes appendString copies as they are: printable ASCII other than '"'
+// and '\\', and every byte of a multi-byte character except 0xE2, which starts U+2028 and
+// U+2029.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\' && c != 0xE2
+	}
+	return t
+}()
+
 // appendString appends s as a JSON string, as encoding/json writes it without HTML escaping:
 // quotes, backslashes and control characters escaped, invalid UTF-8 replaced by U+FFFD, and
 // U+2028 and U+2029 escaped.
 func appendString(b []byte, s string) []byte {
+	if !utf8.ValidString(s) {
+		return appendStringSlow(b, s)
+	}
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if plainByte[c] {
+			continue
+		}
+		if c == 0xE2 {
+			// Valid UTF-8, so two continuation bytes follow.
+			if s[i+1] != 0x80 || s[i+2]&^1 != 0xA8 {
+				continue
+			}
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[s[i+2]&1+8])
+			i += 2
+			start = i + 1
+			continue
+		}
+		b = append(b, s[start:i]...)
+		b = appendEscaped(b, c)
+		start = i + 1
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// appendEscaped appends the JSON escape of an ASCII byte: a quote, a backslash or a control
+// character.
+func appendEscaped(b []byte, c byte) []byte {
+	switch c {
+	case '"', '\\':
+		return append(b, '\\', c)
+	case '\n':
+		return append(b, '\\', 'n')
+	case '\r':
+		return append(b, '\\', 'r')
+	case '\t':
+		return append(b, '\\', 't')
+	}
+	return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+}
+
+// appendStringSlow is appendString for a string that is not valid UTF-8, decoding it rune by
+// rune.
+func appendStringSlow(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
@@ -111,18 +161,7 @@ func appendString(b []byte, s string) []byte {
 				continue
 			}
 			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
+			b = appendEscaped(b, c)
 			i++
 			start = i
 			continue

@@ -16,7 +16,7 @@ import (
 
 	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/alimtalk"
-	"github.com/kshop-dev/kshop/alimtalk/provider"
+	"github.com/kshop-dev/kshop/internal/phone"
 	"github.com/kshop-dev/kshop/internal/wire"
 )
 
@@ -108,90 +108,167 @@ func (c *Client) SendMessages(ctx context.Context, msgs []Message) ([]alimtalk.R
 	return c.sendAll(ctx, len(msgs), func(i int) *alimtalk.Message { return &msgs[i].Message }, func(i int) *Message { return &msgs[i] })
 }
 
-// group is the messages of one template_id, by index in the caller's list.
-type group struct {
-	id      int64
-	indexes []int
-}
-
-// chunk is one request's worth of messages of a group.
+// chunk is one request's worth of messages of one template_id, by index in the caller's list.
 type chunk struct {
 	id      int64
-	indexes []int
+	indexes []int32
 }
 
-// sendAll is Send over n messages read through get. The caller's goroutine sorts the
-// messages into template groups (a pass that keeps only indexes), then hands chunks, in order
-// of first appearance, to a fixed pool of workers, each of which prepares, checks, encodes
-// and sends its chunk and writes its Results in place.
+// templateGroup is the messages of one template_id not yet handed to a worker.
+type templateGroup struct {
+	id      int64
+	indexes []int32
+}
+
+// sendAll is Send over n messages read through msg. The caller's goroutine makes one pass
+// over the messages that settles every Ref (generated, or refused when repeated) and
+// template_id and sorts the messages' indexes into template groups; each time a group fills a
+// chunk, the chunk goes to a fixed pool of workers at once, and the groups' last chunks follow
+// in order of first appearance. A worker prepares, checks, encodes and sends its chunk and
+// writes its Results in place. Nothing per message is built ahead of its chunk, so what a call
+// holds beyond its Results grows with the concurrency times the chunk size, not with the
+// batch, and the first request starts after one chunk's pass rather than the whole batch's.
 //
 // msg reads the i-th message; ext, nil for plain alimtalk messages, its Lunasoft fields.
 func (c *Client) sendAll(ctx context.Context, n int, msg func(int) *alimtalk.Message, ext func(int) *Message) ([]alimtalk.Result, error) {
 	results := make([]alimtalk.Result, n)
-	refs := make([]string, n) // generated Refs; "" where the caller gave one
-	var groups []*group
-	byID := map[int64]*group{}
-	seen := make(map[string]struct{}, n)
+	size := c.s.chunkSize
+	p := &chunkPool{c: c, ctx: ctx, gate: newBatchGate(ctx), msg: msg, ext: ext, results: results}
+	var groups []*templateGroup
+	var byID map[int64]*templateGroup // only once there are many groups
+	var seen map[string]struct{}
+	lastCode, lastID, lastOK := "", int64(0), false
+	var last *templateGroup
 	for i := range n {
 		m := msg(i)
 		ref := m.Ref
 		if ref == "" {
-			refs[i] = c.s.newRef()
-			ref = refs[i]
-		} else if _, dup := seen[ref]; dup {
-			results[i] = c.invalidAlone(*m, ref, extOf(ext, i), alimtalk.FieldErrors{{Field: "Ref", Key: "custom_key", Reason: alimtalk.ReasonDuplicate,
-				Detail: "another message in the call has the same ref (custom_key)"}})
-			continue
+			ref = c.s.newRef()
 		} else {
+			if seen == nil {
+				seen = make(map[string]struct{}, n-i)
+			}
+			if _, dup := seen[ref]; dup {
+				results[i] = c.invalidAlone(*m, ref, extOf(ext, i), alimtalk.FieldErrors{{Field: "Ref", Key: "custom_key", Reason: alimtalk.ReasonDuplicate,
+					Detail: "another message in the call has the same ref (custom_key)"}})
+				continue
+			}
 			seen[ref] = struct{}{}
 		}
-		id, ok := c.templateID(m.TemplateCode)
-		if !ok {
+		results[i].Ref = ref
+		// Messages of a batch mostly share their template: resolve a code once per run.
+		if i == 0 || m.TemplateCode != lastCode {
+			lastCode, last = m.TemplateCode, nil
+			lastID, lastOK = c.templateID(lastCode)
+		}
+		if !lastOK {
 			results[i] = c.invalidAlone(*m, ref, extOf(ext, i), alimtalk.FieldErrors{{Field: "TemplateCode", Key: "template_id", Reason: alimtalk.ReasonInvalid,
 				Detail: "Lunasoft template IDs are integers: give the ID, or an alias of the TemplateCatalog given with WithTemplates"}})
 			continue
 		}
-		g := byID[id]
-		if g == nil {
-			g = &group{id: id}
-			byID[id] = g
-			groups = append(groups, g)
+		if last == nil {
+			last = findGroup(&groups, &byID, lastID)
 		}
-		g.indexes = append(g.indexes, i)
+		if last.indexes == nil {
+			last.indexes = make([]int32, 0, min(size, n-i))
+		}
+		last.indexes = append(last.indexes, int32(i))
+		if len(last.indexes) == size {
+			// More chunks may follow: at most one per chunk of messages left, plus one per group.
+			p.send(chunk{id: last.id, indexes: last.indexes}, (n-i-1+size-1)/size+len(groups))
+			last.indexes = nil
+		}
 	}
-
-	gate := newBatchGate(ctx)
-	run := func(ch chunk) { c.sendChunk(ctx, gate, ch, msg, ext, refs, results) }
-	workers := c.s.concurrency
-	var jobs chan chunk
-	var wg sync.WaitGroup
-	started := false
+	var rest []chunk
 	for _, g := range groups {
-		for off := 0; off < len(g.indexes); off += c.s.chunkSize {
-			ch := chunk{id: g.id, indexes: g.indexes[off:min(off+c.s.chunkSize, len(g.indexes))]}
-			if !started && workers > 1 {
-				started = true
-				jobs = make(chan chunk)
-				for range workers {
-					wg.Go(func() {
-						for ch := range jobs {
-							run(ch)
-						}
-					})
-				}
-			}
-			if jobs != nil {
-				jobs <- ch
-			} else {
-				run(ch)
+		if len(g.indexes) > 0 {
+			rest = append(rest, chunk{id: g.id, indexes: g.indexes})
+		}
+	}
+	for k, ch := range rest {
+		p.send(ch, len(rest)-k)
+	}
+	p.finish()
+	return results, p.gate.err()
+}
+
+// findGroup returns id's group, adding it when it is new. A few groups are searched in place;
+// a map indexes them once there are more.
+func findGroup(groups *[]*templateGroup, byID *map[int64]*templateGroup, id int64) *templateGroup {
+	const scan = 8
+	if *byID != nil {
+		if g := (*byID)[id]; g != nil {
+			return g
+		}
+	} else {
+		for _, g := range *groups {
+			if g.id == id {
+				return g
 			}
 		}
 	}
-	if jobs != nil {
-		close(jobs)
-		wg.Wait()
+	g := &templateGroup{id: id}
+	*groups = append(*groups, g)
+	if len(*groups) > scan {
+		if *byID == nil {
+			*byID = make(map[int64]*templateGroup, 2*scan)
+			for _, grp := range *groups {
+				(*byID)[grp.id] = grp
+			}
+		}
+		(*byID)[id] = g
 	}
-	return results, gate.err()
+	return g
+}
+
+// chunkPool runs a call's chunks on up to WithConcurrency workers, started with the first
+// chunk that has others after it; a call of one chunk runs on the caller's goroutine.
+type chunkPool struct {
+	c       *Client
+	ctx     context.Context
+	gate    *batchGate
+	msg     func(int) *alimtalk.Message
+	ext     func(int) *Message
+	results []alimtalk.Result
+
+	jobs    chan chunk
+	wg      sync.WaitGroup
+	started bool
+}
+
+// send runs ch, which at most left-1 more chunks follow.
+func (p *chunkPool) send(ch chunk, left int) {
+	if !p.started {
+		workers := min(p.c.s.concurrency, left)
+		if workers <= 1 {
+			var w chunkWorker
+			p.c.sendChunk(p.ctx, p.gate, ch, p.msg, p.ext, p.results, &w)
+			return
+		}
+		p.start(workers)
+	}
+	p.jobs <- ch
+}
+
+func (p *chunkPool) start(workers int) {
+	p.started = true
+	p.jobs = make(chan chunk)
+	for range workers {
+		p.wg.Go(func() {
+			var w chunkWorker
+			for ch := range p.jobs {
+				p.c.sendChunk(p.ctx, p.gate, ch, p.msg, p.ext, p.results, &w)
+			}
+		})
+	}
+}
+
+// finish waits for the workers.
+func (p *chunkPool) finish() {
+	if p.started {
+		close(p.jobs)
+		p.wg.Wait()
+	}
 }
 
 // invalidAlone is the Result of a message refused before it joined a chunk, with every other
@@ -263,49 +340,145 @@ type wireMessage struct {
 	price         int64
 	sendPrice     bool
 	currency      string
-	pos           int // index in the chunk
 	hasButtonURLs bool
 }
 
-// sendChunk prepares, checks and sends one chunk and writes its Results.
-func (c *Client) sendChunk(ctx context.Context, gate *batchGate, ch chunk, msg func(int) *alimtalk.Message, ext func(int) *Message,
-	refs []string, results []alimtalk.Result) {
-	msgs := make([]alimtalk.Message, len(ch.indexes))
-	for k, i := range ch.indexes {
-		msgs[k] = *msg(i)
-		if refs[i] != "" {
-			msgs[k].Ref = refs[i]
-		}
-		if extOf(ext, i).appUserOnly() {
-			msgs[k].To = placeholderTo
+// chunkWorker is what one worker reuses from chunk to chunk.
+type chunkWorker struct {
+	sent []int32 // the indexes of the messages in the request, in the order of their "no"
+	tpl  templateInfo
+}
+
+// templateInfo is what the checks need of a message's template, looked up once for a run of
+// messages with the same TemplateCode.
+type templateInfo struct {
+	code    string
+	valid   bool               // the fields below belong to code
+	tpl     *alimtalk.Template // nil when unknown or without a template source
+	unknown bool               // the client has a template source and it does not know code
+	links   bool               // the template has link buttons (WL, AL)
+
+	tracking               bool
+	courierVar, waybillVar string
+}
+
+// template returns the templateInfo of code, looking it up only when code differs from the
+// previous message's.
+func (w *chunkWorker) template(c *Client, code string) *templateInfo {
+	t := &w.tpl
+	if t.valid && t.code == code {
+		return t
+	}
+	*t = templateInfo{code: code, valid: true}
+	if c.s.templates != nil && code != "" {
+		if tpl, ok := c.s.templates.Template(code); ok {
+			t.tpl = tpl
+		} else {
+			t.unknown = true
 		}
 	}
-	b := provider.PrepareBatch(msgs, c.s.templates, c.limits)
-	sent := make([]alimtalk.Result, len(b.Ready))
-	var wms []wireMessage
-	for j := range b.Ready {
-		k := b.Position(j)
-		wm, errs := c.resolve(&b.Ready[j], extOf(ext, ch.indexes[k]))
-		if len(errs) > 0 {
-			sent[j] = alimtalk.Result{Status: alimtalk.StatusInvalid, Err: errs}
+	t.links = t.tpl != nil && hasLinkButtons(t.tpl.Buttons)
+	t.tracking, t.courierVar, t.waybillVar = c.trackingInfo(code, t.tpl)
+	return t
+}
+
+// sendChunk prepares and checks each message of one chunk (alimtalk.Message.Prepare, then the
+// Lunasoft rules), writes its Result, appends the valid ones to the request body as it goes,
+// and sends the request.
+func (c *Client) sendChunk(ctx context.Context, gate *batchGate, ch chunk, msg func(int) *alimtalk.Message, ext func(int) *Message,
+	results []alimtalk.Result, w *chunkWorker) {
+	w.tpl.valid = false // the template source may answer differently from one call to the next
+	if w.sent == nil {
+		w.sent = make([]int32, 0, c.s.chunkSize)
+	}
+	sent := w.sent[:0]
+	body := make([]byte, 0, c.bodyCap(len(ch.indexes)))
+	body = append(body, c.prefix...)
+	body = append(body, `"template_id":`...)
+	body = strconv.AppendInt(body, ch.id, 10)
+	body = append(body, `,"messages":[`...)
+	for _, k := range ch.indexes {
+		i := int(k)
+		r := &results[i]
+		x := extOf(ext, i)
+		appUser := x.appUserOnly()
+		m := *msg(i)
+		m.Ref = r.Ref
+		if appUser {
+			m.To = placeholderTo
+		}
+		t := w.template(c, m.TemplateCode)
+		var p alimtalk.Message
+		err := error(nil)
+		if t.unknown && m.Text == "" {
+			err = alimtalk.FieldErrors{{Field: "TemplateCode", Key: "template_code", Reason: alimtalk.ReasonInvalid,
+				Detail: "unknown template: give the text or register the template"}}
+		} else {
+			p, err = m.Prepare(t.tpl, c.limits)
+		}
+		if err != nil {
+			*r = alimtalk.Result{Ref: m.Ref, Status: alimtalk.StatusInvalid, Err: err}
+			if !appUser {
+				r.To = recipientDigits(m.To)
+			}
 			continue
 		}
-		wm.pos = j
-		wms = append(wms, wm)
-	}
-	if len(wms) > 0 {
-		c.sendRequest(ctx, gate, ch.id, wms, sent)
-	}
-	out, _ := b.Complete(sent, nil)
-	for k, r := range out {
-		if extOf(ext, ch.indexes[k]).appUserOnly() {
+		*r = alimtalk.Result{Ref: p.Ref, To: p.To, ScheduledAt: p.ScheduledAt}
+		if appUser {
 			r.To = ""
 		}
-		results[ch.indexes[k]] = r
-		if r.Status == alimtalk.StatusUnknown && c.s.pending != nil {
-			c.s.pending.Add(r)
+		wm, errs := c.resolve(&p, x, t)
+		if len(errs) > 0 {
+			r.Status, r.Err = alimtalk.StatusInvalid, errs
+			continue
+		}
+		r.Text = p.Text
+		if len(sent) > 0 {
+			body = append(body, ',')
+		}
+		body = appendMessage(body, len(sent), &wm)
+		sent = append(sent, k)
+	}
+	body = append(body, "]}"...)
+	w.sent = sent
+	if len(sent) == 0 {
+		return
+	}
+	c.noteBody(len(body), len(sent))
+	c.sendRequest(ctx, gate, body, sent, results)
+	if c.s.pending != nil {
+		for _, i := range sent {
+			if results[i].Status == alimtalk.StatusUnknown {
+				c.s.pending.Add(results[i])
+			}
 		}
 	}
+}
+
+// recipientDigits returns the normalized mobile number of a message refused before sending,
+// or "" when it is not one (the Result's To).
+func recipientDigits(to string) string {
+	num, err := phone.Parse(to)
+	if err != nil || !num.IsMobile() {
+		return ""
+	}
+	return num.DigitsOf(to)
+}
+
+// bodyCap is the capacity to give the body of a request of n messages: the size per message
+// of the last request sent, so that a body is allocated once, at about its final size.
+func (c *Client) bodyCap(n int) int {
+	per := int(c.bodyPerMessage.Load())
+	if per <= 0 {
+		per = 512
+	}
+	return len(c.prefix) + 64 + n*per
+}
+
+// noteBody records the size per message of a body of n messages, for bodyCap.
+func (c *Client) noteBody(size, n int) {
+	per := (size-len(c.prefix))/n + 16
+	c.bodyPerMessage.Store(int64(min(per, 16<<10)))
 }
 
 // appUserOnly reports a message addressed by app user ID alone (false for nil).
@@ -322,19 +495,20 @@ func extOf(ext func(int) *Message, i int) *Message {
 	return ext(i)
 }
 
-// resolve checks the Lunasoft rules Prepare does not know and resolves the Lunasoft fields.
-func (c *Client) resolve(m *alimtalk.Message, x *Message) (wireMessage, alimtalk.FieldErrors) {
+// resolve checks the Lunasoft rules Prepare does not know and resolves the Lunasoft fields of
+// the prepared message m, whose template is t.
+func (c *Client) resolve(m *alimtalk.Message, x *Message, t *templateInfo) (wireMessage, alimtalk.FieldErrors) {
 	wm := wireMessage{m: m, appUserID: x.AppUserID, appUserOnly: x.appUserOnly(), invoice: x.InvoiceNumber,
 		price: x.Price, currency: x.Currency}
 	var errs alimtalk.FieldErrors
 	add := func(field, key string, r alimtalk.Reason, limit, got int, detail string) {
 		errs = append(errs, &alimtalk.FieldError{Field: field, Key: key, Reason: r, Limit: limit, Got: got, Detail: detail})
 	}
-	if n := utf8.RuneCountInString(m.Ref); n > maxCustomKey {
+	if n, over := longer(m.Ref, maxCustomKey); over {
 		add("Ref", "custom_key", alimtalk.ReasonTooLong, maxCustomKey, n, "Lunasoft's custom_key, the webhook's key")
 	}
 	if x.AppUserID != "" {
-		if n := utf8.RuneCountInString(x.AppUserID); n > maxAppUserID {
+		if n, over := longer(x.AppUserID, maxAppUserID); over {
 			add("AppUserID", "app_user_id", alimtalk.ReasonTooLong, maxAppUserID, n, "")
 		}
 		errs = checkPlain("AppUserID", "app_user_id", x.AppUserID, errs)
@@ -343,32 +517,28 @@ func (c *Client) resolve(m *alimtalk.Message, x *Message) (wireMessage, alimtalk
 	if m.Failover != nil {
 		sms = m.Failover.Content
 	}
-	if n := utf8.RuneCountInString(sms); n > maxSMSText {
+	if n, over := longer(sms, maxSMSText); over {
 		add("Failover.Content", "sms_content", alimtalk.ReasonTooLong, maxSMSText, n, "Lunasoft's sms_content")
 	}
 	for i, bt := range m.Buttons {
-		for _, u := range []struct{ field, key, v string }{
+		for _, u := range [...]struct{ field, key, v string }{
 			{"URLPC", "url_pc", bt.URLPC}, {"URLMobile", "url_mobile", bt.URLMobile},
 			{"SchemeAndroid", "scheme_android", bt.SchemeAndroid}, {"SchemeIOS", "scheme_ios", bt.SchemeIOS},
 		} {
 			if u.v != "" {
 				wm.hasButtonURLs = true
 			}
-			if n := utf8.RuneCountInString(u.v); n > maxButtonURL {
+			if n, over := longer(u.v, maxButtonURL); over {
 				at := "[" + strconv.Itoa(i) + "]."
 				add("Buttons"+at+u.field, "btn_url"+at+u.key, alimtalk.ReasonTooLong, maxButtonURL, n, "")
 			}
 		}
 	}
-	var tpl *alimtalk.Template
-	if c.s.templates != nil {
-		tpl, _ = c.s.templates.Template(m.TemplateCode)
-	}
-	if tpl != nil && hasLinkButtons(tpl.Buttons) && !wm.hasButtonURLs {
+	if t.links && !wm.hasButtonURLs {
 		// Lunasoft takes such a request and delivers nothing: refuse it here.
 		add("Buttons", "btn_url", alimtalk.ReasonRequired, 0, 0, "the template has link buttons; without their URLs Lunasoft delivers nothing")
 	}
-	tracking, courierVar, waybillVar := c.trackingInfo(m.TemplateCode, tpl)
+	tracking, courierVar, waybillVar := t.tracking, t.courierVar, t.waybillVar
 	wm.carrier = x.Carrier
 	courier := x.Courier
 	if courier == "" && tracking {
@@ -392,11 +562,11 @@ func (c *Client) resolve(m *alimtalk.Message, x *Message) (wireMessage, alimtalk
 	if wm.invoice == "" && tracking {
 		wm.invoice = m.Variables[waybillVar]
 	}
-	switch n := utf8.RuneCountInString(wm.invoice); {
-	case n == 0 && tracking:
+	switch n, over := longer(wm.invoice, maxInvoice); {
+	case wm.invoice == "" && tracking:
 		add("InvoiceNumber", "invoice_number", alimtalk.ReasonRequired, 0, 0,
 			"a delivery-tracking template needs the waybill number (InvoiceNumber or the #{"+waybillVar+"} variable)")
-	case n > maxInvoice:
+	case over:
 		add("InvoiceNumber", "invoice_number", alimtalk.ReasonTooLong, maxInvoice, n, "")
 	}
 	errs = checkPlain("InvoiceNumber", "invoice_number", wm.invoice, errs)
@@ -408,6 +578,16 @@ func (c *Client) resolve(m *alimtalk.Message, x *Message) (wireMessage, alimtalk
 		add("Price", "price", alimtalk.ReasonOutOfRange, 0, 0, "must not be negative")
 	}
 	return wm, errs
+}
+
+// longer reports whether s has more than limit characters, and how many it has then. A string
+// of at most limit bytes is not counted: it cannot have more characters than bytes.
+func longer(s string, limit int) (int, bool) {
+	if len(s) <= limit {
+		return 0, false
+	}
+	n := utf8.RuneCountInString(s)
+	return n, n > limit
 }
 
 // hasLinkButtons reports whether buttons include one that carries URLs (WL, AL).
@@ -443,25 +623,22 @@ func isCurrency(s string) bool {
 	return true
 }
 
-// sendRequest sends the prepared messages of one chunk in one request, unless the gate says
-// the batch may start no more requests, and fills their Results in sent.
-func (c *Client) sendRequest(ctx context.Context, gate *batchGate, id int64, wms []wireMessage, sent []alimtalk.Result) {
-	for _, wm := range wms {
-		sent[wm.pos] = alimtalk.Result{Text: wm.m.Text}
-	}
-	if err := gate.blocked(len(wms)); err != nil {
-		for _, wm := range wms {
-			sent[wm.pos].Status, sent[wm.pos].Err = alimtalk.StatusNotSent, err
+// sendRequest sends one chunk's request body, unless the gate says the batch may start no
+// more requests, and fills the Results of its messages (sent, by index in results, in the
+// order of their "no"), whose Ref, To, ScheduledAt and Text are set already.
+func (c *Client) sendRequest(ctx context.Context, gate *batchGate, body []byte, sent []int32, results []alimtalk.Result) {
+	if err := gate.blocked(len(sent)); err != nil {
+		for _, i := range sent {
+			results[i].Status, results[i].Err = alimtalk.StatusNotSent, err
 		}
 		return
 	}
-	body := c.encode(id, wms)
 	sentAt := c.s.now()
 	a, err := c.post(ctx, body)
 	if err != nil {
 		status := sendStatus(err)
-		for _, wm := range wms {
-			r := &sent[wm.pos]
+		for _, i := range sent {
+			r := &results[i]
 			r.Status, r.Err = status, err
 			if status != alimtalk.StatusNotSent {
 				r.SentAt = sentAt
@@ -472,41 +649,52 @@ func (c *Client) sendRequest(ctx context.Context, gate *batchGate, id int64, wms
 		}
 		return
 	}
-	c.perMessage(a, wms, sent, sentAt)
+	c.perMessage(a, sent, results, sentAt)
 }
 
 // perMessage maps an accepted request's answer onto its messages: each is Accepted (Reserved
 // when scheduled) unless the answer lists per-message results and its entry has a
 // result_code other than 0 (Rejected, with an *APIError) — or the list leaves it out, which
 // leaves it Unknown.
-func (c *Client) perMessage(a *answer, wms []wireMessage, sent []alimtalk.Result, sentAt time.Time) {
-	byNo := make(map[string]int, len(a.messages))
-	positional := len(a.messages) == len(wms)
-	for k, mr := range a.messages {
-		if mr.no != "" {
-			byNo[mr.no] = k
+func (c *Client) perMessage(a *answer, sent []int32, results []alimtalk.Result, sentAt time.Time) {
+	listed := a.hasMessages && len(a.messages) > 0
+	// entries[n] is the answer's entry for the message with "no" n, or -1: matched by "no"
+	// when the entries carry one, else by position when the counts agree.
+	var entries []int
+	if listed {
+		entries = make([]int, len(sent))
+		for n := range entries {
+			entries[n] = -1
+		}
+		positional := len(a.messages) == len(sent)
+		for k, mr := range a.messages {
+			if mr.no == "" {
+				continue
+			}
 			positional = false
+			if no, ok := plainNo(mr.no); ok && no < len(sent) {
+				entries[no] = k // the last entry with a given no wins
+			}
+		}
+		if positional {
+			for n := range entries {
+				entries[n] = n
+			}
 		}
 	}
-	for n, wm := range wms {
-		r := &sent[wm.pos]
+	for n, i := range sent {
+		r := &results[i]
 		r.SentAt = sentAt
-		entry := -1
-		if k, ok := byNo[strconv.Itoa(n)]; ok {
-			entry = k
-		} else if positional {
-			entry = n
-		}
 		switch {
-		case !a.hasMessages || len(a.messages) == 0:
-			r.Status = accepted(*wm.m)
-		case entry < 0:
+		case !listed:
+			r.Status = accepted(r)
+		case entries[n] < 0:
 			r.Status = alimtalk.StatusUnknown
 			r.Err = c.badAnswer("Send", a.status, nil, nil, "the answer lists per-message results but not this message", true, nil)
-		case a.messages[entry].ok():
-			r.Status, r.MessageID = accepted(*wm.m), a.messages[entry].messageID
+		case a.messages[entries[n]].ok():
+			r.Status, r.MessageID = accepted(r), a.messages[entries[n]].messageID
 		default:
-			mr := a.messages[entry]
+			mr := a.messages[entries[n]]
 			red := c.tr.Redactor()
 			r.Status = alimtalk.StatusRejected
 			r.MessageID = mr.messageID
@@ -515,8 +703,25 @@ func (c *Client) perMessage(a *answer, wms []wireMessage, sent []alimtalk.Result
 	}
 }
 
-func accepted(m alimtalk.Message) alimtalk.Status {
-	if m.ScheduledAt.IsZero() {
+// plainNo reads an entry's "no" as the plain decimal Send writes ("0", "17"); a no written
+// otherwise ("01", " 1", "+1") matches no message, as comparing the texts would have it.
+func plainNo(s string) (int, bool) {
+	if s == "" || len(s) > 9 || (len(s) > 1 && s[0] == '0') {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
+}
+
+// accepted is the status of an accepted message: Reserved when it was scheduled.
+func accepted(r *alimtalk.Result) alimtalk.Status {
+	if r.ScheduledAt.IsZero() {
 		return alimtalk.StatusAccepted
 	}
 	return alimtalk.StatusReserved
@@ -537,15 +742,23 @@ func sendStatus(err error) alimtalk.Status {
 		}
 		return alimtalk.StatusRejected
 	}
+	// Anything else in the chain that says the request may have been carried out wins too.
+	var u interface{ OutcomeUnknown() bool }
+	if errors.As(err, &u) && u.OutcomeUnknown() {
+		return alimtalk.StatusUnknown
+	}
 	// No answer and no outcome-unknown flag: the transport guarantees nothing was written.
 	return alimtalk.StatusNotSent
 }
 
 // randomRef generates a custom_key: "ls" and 32 random hex digits.
 func randomRef() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return "ls" + hex.EncodeToString(b[:])
+	var raw [16]byte
+	_, _ = rand.Read(raw[:])
+	var b [2 + 2*len(raw)]byte
+	b[0], b[1] = 'l', 's'
+	hex.Encode(b[2:], raw[:])
+	return string(b[:])
 }
 
 // batchGate decides, request by request, whether a batch may still start the next one: not

@@ -4,43 +4,292 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/kshop-dev/kshop/alimtalk"
+	"github.com/kshop-dev/kshop/internal/benchcmp"
 	"github.com/kshop-dev/kshop/ssoda"
 	"github.com/kshop-dev/kshop/ssoda/ssodatest"
 )
 
-// The benchmarks compare the SDK with a hand-written net/http + encoding/json client sending
-// the same AlimTalk to the same fake server over the same *http.Client, so the ratio
-// SDK/baseline is what the SDK adds (validation, rendering, the transport's retry and trace
-// machinery, redaction, permissive decoding). Run them together:
+// BenchmarkCompare sets the SDK against a hand-written net/http + encoding/json client doing the
+// same job (the same AlimTalk, the same headers and body fields, one typed decode of the answer)
+// over the same *http.Client, so the ratio SDK/baseline is what the SDK adds: validation,
+// rendering, the transport's retry and trace machinery, redaction, the strict decoding.
 //
-//	go test -run XXX -bench 'Send' -benchmem ./ssoda/
-
-const benchBulk = 1000
-
-func benchServer(b *testing.B) *ssodatest.Server {
-	b.Helper()
-	srv := ssodatest.NewServer(ssodatest.Options{Templates: []alimtalk.Template{orderTemplate()}, Points: 1e15})
-	b.Cleanup(srv.Close)
-	return srv
+//	go test -run '^$' -bench BenchmarkCompare -benchmem -benchtime=0.3s -count=3 ./ssoda/
+//
+// "@minimal" is a loopback server that reads the request and answers Ssoda's success body and
+// does nothing else (client cost only); "@fake" is ssodatest (end to end). The bulk baseline
+// is the server's ceiling: a tight worker pool with the same concurrency and client, each
+// worker taking the next index from an atomic counter and keeping the msg_id.
+//
+// Bulk paths report msg/s and cpu-µs/msg, the process's CPU time (user + system, the server's
+// goroutines included, the same on both sides) per message: on a machine shared with other
+// work, throughput swings with the load, CPU per message much less. Bulk10000x4 also reports peak-live-B: before the timed loop, one
+// batch runs while a sampler goroutine forces a GC every 2 ms and reads the runtime/metrics
+// "/gc/heap/live:bytes" (the heap marked live by that GC); the figure is the highest sample
+// minus the live heap just before the batch (the caller's own messages are already there), so
+// it counts what the call holds, its Results included. result-B is the live heap after the
+// call while its results are still referenced, minus the same starting point: peak-live-B
+// minus result-B is the working set that must stay bounded by the concurrency.
+func BenchmarkCompare(b *testing.B) {
+	benchcmp.Pair(b, "ssoda.Send@minimal", sdkSendOne(minimalEnv), baselineSendOne(minimalEnv))
+	benchcmp.Pair(b, "ssoda.Send@fake", sdkSendOne(fakeEnv), baselineSendOne(fakeEnv))
+	for _, conc := range []int{4, 16, 64} {
+		path := "ssoda.Bulk1000x" + strconv.Itoa(conc) + "@minimal"
+		benchcmp.Pair(b, path, sdkBulk(minimalEnv, 1000, conc), baselineBulk(minimalEnv, 1000, conc))
+	}
+	benchcmp.Pair(b, "ssoda.Bulk10000x4@minimal", sdkBulk(minimalEnv, 10000, 4), baselineBulk(minimalEnv, 10000, 4))
+	benchcmp.Pair(b, "ssoda.Bulk1000x4@fake", sdkBulk(fakeEnv, 1000, 4), baselineBulk(fakeEnv, 1000, 4))
 }
 
-func benchClient(b *testing.B, srv *ssodatest.Server, concurrency int) *ssoda.Client {
-	b.Helper()
-	c, err := srv.NewClient(ssoda.WithConcurrency(concurrency))
+// benchEnv is a server and what both sides need to reach it.
+type benchEnv struct {
+	hc      *http.Client
+	baseURL string
+	path    string
+	creds   ssoda.Credentials
+	opts    []ssoda.Option // server-specific options of the SDK client
+}
+
+// benchHTTPClient keeps enough idle connections for 64 in flight: with net/http's default of
+// two per host, both sides would measure TCP handshakes instead of client cost.
+func benchHTTPClient(b *testing.B) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 256, 256
+	b.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Transport: tr}
+}
+
+// minimalAnswer is the shape of Ssoda's success answer to a send.
+const minimalAnswer = `{"code":"200","error":"","content":{"message":"발송 요청이 완료되었습니다.","reserv":"N",` +
+	`"sent_time":"2030-01-02 10:00:00","sent_messages":[{"msg_id":"100000001","dest_phone":"01012345678",` +
+	`"reserv":"N","sent_time":"2030-01-02 10:00:00","send_phone":""}]}}`
+
+// minimalEnv starts a loopback server that drains the request and answers minimalAnswer.
+func minimalEnv(b *testing.B) benchEnv {
+	answer := []byte(minimalAnswer)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("Content-Length", strconv.Itoa(len(answer)))
+		_, _ = w.Write(answer)
+	}))
+	b.Cleanup(srv.Close)
+	return benchEnv{
+		hc: benchHTTPClient(b), baseURL: srv.URL, path: ssoda.DefaultPaths().SendAlimTalk, creds: testCreds,
+		opts: []ssoda.Option{ssoda.WithTemplates(alimtalk.NewTemplateSet(orderTemplate()))},
+	}
+}
+
+// fakeEnv starts ssodatest with the order template approved and points for every run.
+func fakeEnv(b *testing.B) benchEnv {
+	srv := ssodatest.NewServer(ssodatest.Options{Templates: []alimtalk.Template{orderTemplate()}, Points: 1e15})
+	b.Cleanup(srv.Close)
+	return benchEnv{
+		hc: benchHTTPClient(b), baseURL: srv.URL(), path: srv.Paths().SendAlimTalk, creds: srv.Credentials(),
+		opts: srv.ClientOptions(),
+	}
+}
+
+func (e benchEnv) client(b *testing.B, concurrency int) *ssoda.Client {
+	opts := append(append([]ssoda.Option{}, e.opts...),
+		ssoda.WithBaseURL(e.baseURL), ssoda.WithHTTPClient(e.hc), ssoda.WithConcurrency(concurrency))
+	c, err := ssoda.NewClient(e.creds, opts...)
 	require.NoError(b, err)
 	return c
 }
 
-// baselineButton and baselineBody are what a careful hand-written caller posts.
+func sdkSendOne(env func(*testing.B) benchEnv) func(*testing.B) {
+	return func(b *testing.B) {
+		c := env(b).client(b, 1)
+		msgs := []alimtalk.Message{orderMessage("010-1234-5678", "B-1")}
+		ctx := context.Background()
+		b.ReportAllocs()
+		for b.Loop() {
+			res, err := c.Send(ctx, msgs)
+			if err != nil || res[0].Status != alimtalk.StatusAccepted || res[0].MessageID == "" {
+				b.Fatal(err, res[0].Status, res[0].Err)
+			}
+		}
+	}
+}
+
+func baselineSendOne(env func(*testing.B) benchEnv) func(*testing.B) {
+	return func(b *testing.B) {
+		bc := newBaselineClient(env(b))
+		ctx := context.Background()
+		b.ReportAllocs()
+		for b.Loop() {
+			if id, err := bc.send(ctx, "010-1234-5678", "B-1"); err != nil || id == "" {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// bulkMessages are n distinct valid messages with distinct Refs.
+func bulkMessages(n int) []alimtalk.Message {
+	msgs := make([]alimtalk.Message, n)
+	for i := range msgs {
+		msgs[i] = orderMessage(fmt.Sprintf("010-5%03d-%04d", i/10000, i%10000), "K-"+strconv.Itoa(i))
+	}
+	return msgs
+}
+
+func sdkBulk(env func(*testing.B) benchEnv, n, concurrency int) func(*testing.B) {
+	return func(b *testing.B) {
+		c := env(b).client(b, concurrency)
+		msgs := bulkMessages(n)
+		ctx := context.Background()
+		run := func() any {
+			res, err := c.Send(ctx, msgs)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for i := range res {
+				if res[i].Status != alimtalk.StatusAccepted || res[i].Ref != msgs[i].Ref {
+					b.Fatal(i, res[i].Status, res[i].Err)
+				}
+			}
+			return res
+		}
+		bulkLoop(b, n, run)
+	}
+}
+
+func baselineBulk(env func(*testing.B) benchEnv, n, concurrency int) func(*testing.B) {
+	return func(b *testing.B) {
+		bc := newBaselineClient(env(b))
+		type job struct{ to, orderNo string }
+		jobs := make([]job, n)
+		for i := range jobs {
+			jobs[i] = job{fmt.Sprintf("010-5%03d-%04d", i/10000, i%10000), "K-" + strconv.Itoa(i)}
+		}
+		ctx := context.Background()
+		run := func() any {
+			ids := make([]string, n)
+			var next atomic.Int64
+			var failed atomic.Value
+			var wg sync.WaitGroup
+			for range concurrency {
+				wg.Go(func() {
+					for {
+						i := int(next.Add(1) - 1)
+						if i >= n {
+							return
+						}
+						id, err := bc.send(ctx, jobs[i].to, jobs[i].orderNo)
+						if err != nil {
+							failed.Store(err)
+							return
+						}
+						ids[i] = id
+					}
+				})
+			}
+			wg.Wait()
+			if err, _ := failed.Load().(error); err != nil {
+				b.Fatal(err)
+			}
+			return ids
+		}
+		bulkLoop(b, n, run)
+	}
+}
+
+// bulkLoop times run (one batch of n messages per operation), reports msg/s, and for batches
+// of 10,000 measures the live heap of one extra batch (see BenchmarkCompare).
+func bulkLoop(b *testing.B, n int, run func() any) {
+	var peak, held uint64
+	if n >= 10000 {
+		// Before the timed loop: b.Loop keeps its last call's result alive, which would count
+		// into the starting point.
+		peak, held = measureLive(run)
+	}
+	b.ReportAllocs()
+	cpu0, cpuKnown := processCPU()
+	for b.Loop() {
+		run()
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "msg/s")
+	if cpu1, ok := processCPU(); ok && cpuKnown {
+		b.ReportMetric(float64(cpu1-cpu0)/float64(time.Microsecond)/float64(n*b.N), "cpu-µs/msg")
+	}
+	if n >= 10000 {
+		b.ReportMetric(float64(peak), "peak-live-B")
+		b.ReportMetric(float64(held), "result-B")
+	}
+}
+
+// measureLive runs run once with a sampler forcing a GC every 2 ms. It returns the peak live
+// heap during the call and the live heap while its result is still held, both minus the live
+// heap just before the call.
+func measureLive(run func() any) (peak, held uint64) {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	live := func() uint64 {
+		runtime.GC()
+		metrics.Read(sample)
+		return sample[0].Value.Uint64()
+	}
+	before := live()
+	var top atomic.Uint64
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(2 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if v := live(); v > top.Load() {
+					top.Store(v)
+				}
+			}
+		}
+	})
+	result := run()
+	close(done)
+	wg.Wait()
+	after := live()
+	runtime.KeepAlive(result)
+	sub := func(v uint64) uint64 {
+		if v < before {
+			return 0
+		}
+		return v - before
+	}
+	return sub(max(top.Load(), after)), sub(after)
+}
+
+// baselineClient is what a careful hand-written caller writes: one typed request body, one
+// typed decode of the answer, the URL and keys fixed once.
+type baselineClient struct {
+	hc    *http.Client
+	url   string
+	creds ssoda.Credentials
+}
+
+func newBaselineClient(e benchEnv) *baselineClient {
+	return &baselineClient{hc: e.hc, url: e.baseURL + e.path, creds: e.creds}
+}
+
 type baselineButton struct {
 	Name      string `json:"name"`
 	Type      string `json:"type"`
@@ -61,28 +310,32 @@ type baselineAnswer struct {
 	Error   string      `json:"error"`
 	Content struct {
 		SentMessages []struct {
-			MsgID string `json:"msg_id"`
+			MsgID  string `json:"msg_id"`
+			Reserv string `json:"reserv"`
 		} `json:"sent_messages"`
 	} `json:"content"`
 }
 
-// baselineSend posts one AlimTalk with net/http and encoding/json and returns its msg_id.
-func baselineSend(ctx context.Context, hc *http.Client, url, to, orderNo string) (string, error) {
+var errBaselineRefused = errors.New("refused")
+
+// send posts one AlimTalk with net/http and encoding/json and returns its msg_id. It strips
+// the phone's hyphens and renders the text, as any caller must.
+func (c *baselineClient) send(ctx context.Context, to, orderNo string) (string, error) {
 	body, err := json.Marshal(baselineBody{
-		TokenKey: ssodatest.DefaultTokenKey, SenderKey: ssodatest.DefaultSenderKey, TemplateCode: "ORDER_RECEIVED",
-		DestPhone: to, MsgBody: orderText(orderNo),
+		TokenKey: c.creds.TokenKey, SenderKey: c.creds.SenderKey, TemplateCode: "ORDER_RECEIVED",
+		DestPhone: digitsOnly(to), MsgBody: orderText(orderNo),
 		Button: []baselineButton{{Name: "주문 확인", Type: "WL", URLMobile: "https://shop.example/orders/" + orderNo}},
 	})
 	if err != nil {
 		return "", err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
 	if err != nil {
 		return "", err
 	}
-	req.Header.Set("x-api-key", ssodatest.DefaultAPIKey)
+	req.Header.Set("X-Api-Key", c.creds.APIKey)
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
-	resp, err := hc.Do(req)
+	resp, err := c.hc.Do(req)
 	if err != nil {
 		return "", err
 	}
@@ -95,100 +348,18 @@ func baselineSend(ctx context.Context, hc *http.Client, url, to, orderNo string)
 	if err := json.Unmarshal(raw, &a); err != nil {
 		return "", err
 	}
-	if a.Code.String() != "200" || len(a.Content.SentMessages) == 0 {
-		return "", fmt.Errorf("refused: %s %s", a.Code, a.Error)
+	if resp.StatusCode != http.StatusOK || a.Code.String() != "200" || a.Error != "" || len(a.Content.SentMessages) == 0 {
+		return "", fmt.Errorf("%w: %d %s", errBaselineRefused, resp.StatusCode, a.Code)
 	}
 	return a.Content.SentMessages[0].MsgID, nil
 }
 
-func BenchmarkSendOneSDK(b *testing.B) {
-	srv := benchServer(b)
-	c := benchClient(b, srv, 1)
-	msgs := []alimtalk.Message{orderMessage("010-1234-5678", "B-1")}
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		res, err := c.Send(ctx, msgs)
-		if err != nil || res[0].Status != alimtalk.StatusAccepted {
-			b.Fatal(err, res[0].Err)
+func digitsOnly(s string) string {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			out = append(out, s[i])
 		}
 	}
-}
-
-func BenchmarkSendOneBaseline(b *testing.B) {
-	srv := benchServer(b)
-	hc, url := srv.Client(), srv.URL()+srv.Paths().SendAlimTalk
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := baselineSend(ctx, hc, url, "01012345678", "B-1"); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func bulkMessages() []alimtalk.Message {
-	msgs := make([]alimtalk.Message, benchBulk)
-	for i := range msgs {
-		msgs[i] = orderMessage(fmt.Sprintf("010-5%03d-%04d", i/1000, i%10000), fmt.Sprint("K-", i))
-	}
-	return msgs
-}
-
-// BenchmarkSendBulkSDK sends 1,000 messages per operation with 8 in flight.
-func BenchmarkSendBulkSDK(b *testing.B) {
-	srv := benchServer(b)
-	c := benchClient(b, srv, 8)
-	msgs := bulkMessages()
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		res, err := c.Send(ctx, msgs)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, r := range res {
-			if r.Status != alimtalk.StatusAccepted {
-				b.Fatal(r.Err)
-			}
-		}
-	}
-	b.ReportMetric(float64(benchBulk*b.N)/b.Elapsed().Seconds(), "msgs/s")
-}
-
-// BenchmarkSendBulkBaseline is the fake's ceiling: the raw client posting the same 1,000
-// messages per operation with the same 8 in flight.
-func BenchmarkSendBulkBaseline(b *testing.B) {
-	srv := benchServer(b)
-	hc, url := srv.Client(), srv.URL()+srv.Paths().SendAlimTalk
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		var wg sync.WaitGroup
-		next := make(chan int)
-		errs := make(chan error, 8)
-		for range 8 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range next {
-					if _, err := baselineSend(ctx, hc, url, fmt.Sprintf("0105%03d%04d", i/1000, i%10000), fmt.Sprint("K-", i)); err != nil {
-						errs <- err
-						return
-					}
-				}
-			}()
-		}
-		for i := range benchBulk {
-			next <- i
-		}
-		close(next)
-		wg.Wait()
-		select {
-		case err := <-errs:
-			b.Fatal(err)
-		default:
-		}
-	}
-	b.ReportMetric(float64(benchBulk*b.N)/b.Elapsed().Seconds(), "msgs/s")
+	return string(out)
 }

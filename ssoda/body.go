@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/kshop-dev/kshop"
@@ -14,31 +15,66 @@ import (
 // names of FieldNames), keeping the order fields were set in. A name of "" or "-" means "do
 // not send this field". Setting a name twice replaces the earlier value, which is how Extra
 // fields override the SDK's own.
+//
+// Values are appended to one buffer as they are set (a field is a name and a span of it).
+// Request bodies (newBody) come from a pool and go back to it once encoded (roundTrip);
+// encoding allocates only the body itself, which the transport keeps (it may still be writing
+// it after Do returns), so that buffer is never reused.
 type object struct {
 	fields []field
+	buf    []byte // the values, back to back
+	pooled bool
 }
 
 type field struct {
-	name  string
-	value []byte // raw JSON
+	name       string
+	start, end int // the value's span in buf
 }
 
-func newObject(capacity int) *object { return &object{fields: make([]field, 0, capacity)} }
+var objectPool = sync.Pool{New: func() any {
+	return &object{fields: make([]field, 0, 16), buf: make([]byte, 0, 1024), pooled: true}
+}}
+
+// newObject returns an empty object for a nested value.
+func newObject(capacity int) *object {
+	return &object{fields: make([]field, 0, capacity), buf: make([]byte, 0, 32*capacity)}
+}
+
+// pooledObject returns an empty object from the pool, for a request body.
+func pooledObject() *object { return objectPool.Get().(*object) }
+
+// release returns a pooled object to the pool; o must not be used afterwards. Objects not
+// from the pool are left to the GC.
+func (o *object) release() {
+	if !o.pooled || cap(o.buf) > 64<<10 || cap(o.fields) > 256 {
+		return // an unusual body is not kept pooled
+	}
+	clear(o.fields) // drop the names' references
+	o.fields, o.buf = o.fields[:0], o.buf[:0]
+	objectPool.Put(o)
+}
 
 func skipped(name string) bool { return name == "" || name == "-" }
+
+// set records that the value of name is buf[start:], replacing an earlier value of name.
+func (o *object) set(name string, start int) {
+	for i := range o.fields {
+		if o.fields[i].name == name {
+			o.fields[i].start, o.fields[i].end = start, len(o.buf)
+			return
+		}
+	}
+	o.fields = append(o.fields, field{name: name, start: start, end: len(o.buf)})
+}
 
 // raw sets name to an encoded JSON value.
 func (o *object) raw(name string, value []byte) {
 	if skipped(name) {
 		return
 	}
-	for i := range o.fields {
-		if o.fields[i].name == name {
-			o.fields[i].value = value
-			return
-		}
-	}
-	o.fields = append(o.fields, field{name: name, value: value})
+	start := len(o.buf)
+	o.buf = append(o.buf, value...)
+	o.set(name, start)
 }
 
 // str sets name to the string v.
@@ -46,7 +82,9 @@ func (o *object) str(name, v string) {
 	if skipped(name) {
 		return
 	}
-	o.raw(name, appendJSONString(nil, v))
+	start := len(o.buf)
+	o.buf = appendJSONString(o.buf, v)
+	o.set(name, start)
 }
 
 // optStr sets name to v when v is not empty.
@@ -61,7 +99,9 @@ func (o *object) int(name string, v int) {
 	if skipped(name) {
 		return
 	}
-	o.raw(name, strconv.AppendInt(nil, int64(v), 10))
+	start := len(o.buf)
+	o.buf = strconv.AppendInt(o.buf, int64(v), 10)
+	o.set(name, start)
 }
 
 // obj sets name to a nested object.
@@ -69,7 +109,9 @@ func (o *object) obj(name string, v *object) {
 	if skipped(name) {
 		return
 	}
-	o.raw(name, v.bytes())
+	start := len(o.buf)
+	o.buf = v.appendTo(o.buf)
+	o.set(name, start)
 }
 
 // array sets name to an array of objects.
@@ -77,14 +119,50 @@ func (o *object) array(name string, items []*object) {
 	if skipped(name) {
 		return
 	}
-	buf := []byte{'['}
+	start := len(o.buf)
+	o.buf = append(o.buf, '[')
 	for i, it := range items {
 		if i > 0 {
-			buf = append(buf, ',')
+			o.buf = append(o.buf, ',')
 		}
-		buf = it.appendTo(buf)
+		o.buf = it.appendTo(o.buf)
 	}
-	o.raw(name, append(buf, ']'))
+	o.buf = append(o.buf, ']')
+	o.set(name, start)
+}
+
+// nested sets name to the object fill builds, in a pooled scratch object.
+func (o *object) nested(name string, fill func(item *object)) {
+	if skipped(name) {
+		return
+	}
+	item := pooledObject()
+	fill(item)
+	o.obj(name, item)
+	item.release()
+}
+
+// nestedArray sets name to a list of n objects that fill builds, one after another in one
+// pooled scratch object.
+func (o *object) nestedArray(name string, n int, fill func(i int, item *object)) {
+	if skipped(name) {
+		return
+	}
+	item := pooledObject()
+	start := len(o.buf)
+	o.buf = append(o.buf, '[')
+	for i := range n {
+		if i > 0 {
+			o.buf = append(o.buf, ',')
+		}
+		clear(item.fields)
+		item.fields, item.buf = item.fields[:0], item.buf[:0]
+		fill(i, item)
+		o.buf = item.appendTo(o.buf)
+	}
+	o.buf = append(o.buf, ']')
+	o.set(name, start)
+	item.release()
 }
 
 // extra merges caller-supplied fields (for inferred endpoints whose field names may differ);
@@ -113,11 +191,11 @@ func (o *object) extra(call string, m map[string]any) error {
 	return nil
 }
 
-// bytes encodes the object.
+// bytes encodes the object into a new slice of exactly its size.
 func (o *object) bytes() []byte {
 	size := 2
 	for _, f := range o.fields {
-		size += len(f.name) + len(f.value) + 4
+		size += len(f.name) + 4 + f.end - f.start
 	}
 	return o.appendTo(make([]byte, 0, size))
 }
@@ -130,7 +208,7 @@ func (o *object) appendTo(buf []byte) []byte {
 		}
 		buf = appendJSONString(buf, f.name)
 		buf = append(buf, ':')
-		buf = append(buf, f.value...)
+		buf = append(buf, o.buf[f.start:f.end]...)
 	}
 	return append(buf, '}')
 }

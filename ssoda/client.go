@@ -224,8 +224,8 @@ func (c *Client) senderKey(ch *checker, key string) string {
 }
 
 // newBody starts a request body with the token key, which every call carries.
-func (c *Client) newBody(capacity int) *object {
-	o := newObject(capacity + 1)
+func (c *Client) newBody(int) *object {
+	o := pooledObject()
 	o.str("token_key", c.creds.TokenKey)
 	return o
 }
@@ -240,14 +240,28 @@ func (c *Client) newBody(capacity int) *object {
 // non-idempotent call, a 5xx (other than 501) after the request was written is unknown, and so
 // is a 2xx that cannot be read as a plain success, whether or not ctx has ended meanwhile.
 func (c *Client) post(ctx context.Context, op, path string, class transport.Class, body *object) (*answer, error) {
-	resp, err := c.tr.Do(ctx, &transport.Request{
+	resp, err := c.roundTrip(ctx, path, class, body)
+	return c.read(op, class, resp, err)
+}
+
+// roundTrip sends body (and releases it) and returns the transport's outcome.
+func (c *Client) roundTrip(ctx context.Context, path string, class transport.Class, body *object) (*transport.Response, error) {
+	raw := body.bytes()
+	body.release()
+	return c.tr.Do(ctx, &transport.Request{
 		Class:       class,
 		Method:      http.MethodPost,
 		Path:        path,
 		Header:      c.header,
-		Body:        body.bytes(),
-		ContentType: "application/json; charset=utf-8",
+		Body:        raw,
+		ContentType: jsonContentType,
 	})
+}
+
+const jsonContentType = "application/json; charset=utf-8"
+
+// read classifies the transport's outcome of a call (see post).
+func (c *Client) read(op string, class transport.Class, resp *transport.Response, err error) (*answer, error) {
 	nonIdem := class == transport.NonIdempotent
 	if err != nil {
 		var te *transport.Error

@@ -42,14 +42,15 @@ func (a *answer) ok() bool {
 // outcome unknown.
 func (a *answer) ambiguity() string {
 	success := a.hasCode && a.code.Is("200")
-	id, _, _ := sentMessage(a)
 	switch {
 	case a.status >= 200 && a.status <= 299 && !a.hasCode && a.message == "":
 		return "no result code in the answer"
 	case a.status >= 200 && a.status <= 299 && success && a.message != "":
 		return "the answer holds both a success code and an error"
-	case !success && id != "":
-		return "the answer holds both a message id and an error"
+	case !success:
+		if id, _, _ := sentMessage(a); id != "" {
+			return "the answer holds both a message id and an error"
+		}
 	}
 	return ""
 }

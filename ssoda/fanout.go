@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/kshop-dev/kshop"
@@ -17,9 +18,76 @@ import (
 // message can succeed either (the key, token or IP was refused): the batch stops.
 type sendFunc func(ctx context.Context, i int) (r alimtalk.Result, stop error)
 
-// fanOut runs send for every index in todo with at most c.s.concurrency in flight, and writes
-// each Result into results. Messages never started, because the context ended or a stop error
-// came back, get StatusNotSent: nothing of them reached Ssoda, so sending them again is safe.
+// batchGate decides, message by message and in order, whether a batch may still start the
+// next message: not once its context has ended or a stop error came back. Messages are
+// started in order, so those never started are always the tail of the batch.
+type batchGate struct {
+	ctx        context.Context
+	initialErr error // the context had ended before the batch began
+
+	mu         sync.Mutex
+	stopErr    error
+	notStarted int
+}
+
+func newBatchGate(ctx context.Context) *batchGate {
+	return &batchGate{ctx: ctx, initialErr: ctx.Err()}
+}
+
+// blocked returns the error of a message that may not be started (it wraps the stop error or
+// the context's error), or nil when it may, counting the message as not started.
+func (g *batchGate) blocked() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var err error
+	switch {
+	case g.stopErr != nil:
+		err = fmt.Errorf("ssoda: not sent, the batch stopped: %w", g.stopErr)
+	case g.ctx.Err() != nil:
+		err = fmt.Errorf("ssoda: not sent: %w", g.ctx.Err())
+	default:
+		return nil
+	}
+	g.notStarted++
+	return err
+}
+
+// stop records the first stop error.
+func (g *batchGate) stop(err error) {
+	if err == nil {
+		return
+	}
+	g.mu.Lock()
+	if g.stopErr == nil {
+		g.stopErr = err
+	}
+	g.mu.Unlock()
+}
+
+// err is the call-level error once every message was handled: the stop error when
+// credentials were refused, else the context's error when some message was never started.
+func (g *batchGate) err() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	switch {
+	case g.stopErr != nil:
+		return g.stopErr
+	case g.notStarted == 0:
+		return nil
+	case g.initialErr != nil:
+		return fmt.Errorf("ssoda: nothing sent: %w", g.initialErr)
+	}
+	err := g.ctx.Err()
+	if err == nil {
+		err = context.Canceled
+	}
+	return fmt.Errorf("ssoda: batch interrupted, %d messages not sent: %w", g.notStarted, err)
+}
+
+// fanOut runs send for every index in todo on a fixed pool of at most c.s.concurrency
+// workers, which take the indexes in order, and writes each Result into results. Messages
+// never started, because the context ended or a stop error came back, get StatusNotSent:
+// nothing of them reached Ssoda, so sending them again is safe.
 //
 // The returned error is the call-level error: the stop error when credentials were refused,
 // else the context's error when the context ended before every message was started; nil when
@@ -28,86 +96,38 @@ func (c *Client) fanOut(ctx context.Context, todo []int, results []alimtalk.Resu
 	if len(todo) == 0 {
 		return nil
 	}
-	if err := ctx.Err(); err != nil {
-		markNotSent(todo, results, fmt.Errorf("ssoda: not sent: %w", err))
-		return fmt.Errorf("ssoda: nothing sent: %w", err)
-	}
-	if len(todo) == 1 || c.s.concurrency == 1 {
-		return c.sequential(ctx, todo, results, send)
-	}
-
-	var (
-		mu      sync.Mutex
-		stopErr error
-		wg      sync.WaitGroup
-		slots   = make(chan struct{}, c.s.concurrency)
-		started = 0
-	)
-	stopped := func() error {
-		mu.Lock()
-		defer mu.Unlock()
-		return stopErr
-	}
-loop:
-	for _, i := range todo {
-		select {
-		case slots <- struct{}{}:
-		case <-ctx.Done():
-			break loop
-		}
-		if ctx.Err() != nil || stopped() != nil {
-			<-slots
-			break
-		}
-		started++
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			defer func() { <-slots }()
-			r, stop := send(ctx, i)
-			setResult(results, i, r)
-			if stop != nil {
-				mu.Lock()
-				if stopErr == nil {
-					stopErr = stop
-				}
-				mu.Unlock()
-			}
-		}(i)
-	}
-	wg.Wait()
-	return finishBatch(ctx, todo[started:], results, stopErr)
-}
-
-// sequential is fanOut without goroutines: one message at a time, in order.
-func (c *Client) sequential(ctx context.Context, todo []int, results []alimtalk.Result, send sendFunc) error {
-	for n, i := range todo {
-		if ctx.Err() != nil {
-			return finishBatch(ctx, todo[n:], results, nil)
+	g := newBatchGate(ctx)
+	one := func(i int) {
+		if err := g.blocked(); err != nil {
+			markNotSent([]int{i}, results, err)
+			return
 		}
 		r, stop := send(ctx, i)
 		setResult(results, i, r)
-		if stop != nil {
-			return finishBatch(ctx, todo[n+1:], results, stop)
-		}
+		g.stop(stop)
 	}
-	return nil
-}
-
-func finishBatch(ctx context.Context, notStarted []int, results []alimtalk.Result, stopErr error) error {
-	switch {
-	case stopErr != nil:
-		markNotSent(notStarted, results, fmt.Errorf("ssoda: not sent, the batch stopped: %w", stopErr))
-		return stopErr
-	case len(notStarted) > 0:
-		err := ctx.Err()
-		if err == nil {
-			err = context.Canceled
+	workers := min(c.s.concurrency, len(todo))
+	if workers <= 1 {
+		for _, i := range todo {
+			one(i)
 		}
-		markNotSent(notStarted, results, fmt.Errorf("ssoda: not sent: %w", err))
-		return fmt.Errorf("ssoda: batch interrupted, %d messages not sent: %w", len(notStarted), err)
+		return g.err()
 	}
-	return nil
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				n := int(next.Add(1) - 1)
+				if n >= len(todo) {
+					return
+				}
+				one(todo[n])
+			}
+		})
+	}
+	wg.Wait()
+	return g.err()
 }
 
 // markNotSent marks messages as not sent, keeping the Ref, To, Text and ScheduledAt already
@@ -152,7 +172,15 @@ func setResult(results []alimtalk.Result, i int, r alimtalk.Result) {
 // the key, token or IP was refused.
 func (c *Client) postMessage(ctx context.Context, op, path string, body *object, scheduled bool) (alimtalk.Result, error) {
 	sentAt := c.s.now()
-	a, err := c.post(ctx, op, path, transport.NonIdempotent, body)
+	resp, err := c.roundTrip(ctx, path, transport.NonIdempotent, body)
+	if err == nil {
+		// The common case, a plain success, is read in one pass; anything else is read by
+		// the strict path below, exactly as before.
+		if out, ok := fastSendAnswer(resp.StatusCode, resp.Body); ok {
+			return acceptedResult(out, scheduled, sentAt), nil
+		}
+	}
+	a, err := c.read(op, transport.NonIdempotent, resp, err)
 	if err != nil {
 		r := alimtalk.Result{Status: sendStatus(err), Err: err}
 		if r.Status != alimtalk.StatusNotSent {
@@ -164,11 +192,17 @@ func (c *Client) postMessage(ctx context.Context, op, path string, body *object,
 		return r, nil
 	}
 	id, reserv, known := sentMessage(a)
+	return acceptedResult(sendOutcome{id: id, reserved: reserv, known: known}, scheduled, sentAt), nil
+}
+
+// acceptedResult is the Result of a send Ssoda took: Reserved when it says so, or when it
+// says nothing about it and the message was scheduled.
+func acceptedResult(out sendOutcome, scheduled bool, sentAt time.Time) alimtalk.Result {
 	status := alimtalk.StatusAccepted
-	if reserv || !known && scheduled {
+	if out.reserved || !out.known && scheduled {
 		status = alimtalk.StatusReserved
 	}
-	return alimtalk.Result{MessageID: id, Status: status, SentAt: sentAt}, nil
+	return alimtalk.Result{MessageID: out.id, Status: status, SentAt: sentAt}
 }
 
 // sendStatus classifies a failed send. It reads only the error, never the context: an answer

@@ -171,10 +171,10 @@ func (c *Client) friendTalkBody(m FriendTalkMessage) (*object, alimtalk.Message,
 		o.str(f.FriendTalkAd, "N")
 	}
 	if len(m.Buttons) > 0 {
-		o.array("button", c.buttons(m.Buttons))
+		o.nestedArray("button", len(m.Buttons), func(i int, item *object) { c.button(item, &m.Buttons[i]) })
 	}
 	if failover != nil {
-		o.obj("failover", c.failover(failover))
+		o.nested("failover", func(item *object) { c.failover(item, failover) })
 	}
 	if !m.ScheduledAt.IsZero() {
 		o.str(f.SendTime, wire.FormatKST(m.ScheduledAt, wire.LayoutDateTime))

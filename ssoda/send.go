@@ -3,6 +3,10 @@ package ssoda
 import (
 	"context"
 	"errors"
+	"hash/maphash"
+	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/kshop-dev/kshop/alimtalk"
 	"github.com/kshop-dev/kshop/alimtalk/provider"
@@ -13,11 +17,15 @@ import (
 // message (Ssoda takes one recipient per call), at most WithConcurrency (default 4) at a time.
 // It implements alimtalk.Sender.
 //
-// Every message is prepared first (provider.PrepareBatch): the phone normalized to digits, the
+// Every message is prepared (provider.PrepareBatch): the phone normalized to digits, the
 // text rendered from the template given with WithTemplates (or matched against it), the
 // title and buttons filled, the failover resolved; Ssoda's template-code rule (5–30 of
 // [A-Za-z0-9_-]) and the sender key are checked too. A message that fails alone gets
-// StatusInvalid and is never sent; the others go on.
+// StatusInvalid and is never sent; the others go on. Messages are prepared a chunk at a time
+// as the workers need them and each body is built just before its request, so the memory a
+// large batch holds, beyond its Results, depends on the concurrency, not on the batch size;
+// the verdicts are those of preparing the whole batch at once (a Ref repeated anywhere in the
+// batch is refused after its first valid use).
 //
 // The request carries sender_key, template_code, dest_phone, msg_body and, when present,
 // button [{name, type, url_mobile, url_pc}] (confirmed; the app-link schemes are inferred),
@@ -51,35 +59,196 @@ func (c *Client) Send(ctx context.Context, msgs []alimtalk.Message) ([]alimtalk.
 		}
 		c.cache.ensure(ctx, codes)
 	}
-	b := provider.PrepareBatch(msgs, c.s.templates, c.limits)
-	if len(b.Ready) == 0 {
-		return b.Results(), nil
-	}
-	sent, err := c.sendPrepared(ctx, b.Ready)
-	return b.Complete(sent, err)
+	return c.sendBatch(ctx, msgs)
 }
 
-// sendPrepared sends prepared messages and returns one Result per message.
-func (c *Client) sendPrepared(ctx context.Context, msgs []alimtalk.Message) ([]alimtalk.Result, error) {
+// sendChunkMin and sendChunkMax bound how many messages are prepared at a time: a few per
+// worker, so that the workers never wait for the next chunk, while the messages prepared but
+// not yet sent stay bounded by the concurrency, not by the batch.
+const (
+	sendChunkMin = 16
+	sendChunkMax = 256
+)
+
+// sendChunk is a run of consecutive messages prepared together (provider.PrepareBatch).
+type sendChunk struct {
+	offset    int // index in the caller's list of the chunk's first message
+	b         *provider.Batch
+	sent      []alimtalk.Result // the Result of each of b.Ready
+	overrides map[int]alimtalk.Result
+	left      atomic.Int32 // ready messages not yet finished
+}
+
+// sendJob is one prepared message of a chunk, for a worker.
+type sendJob struct {
+	chunk *sendChunk
+	j     int // index in chunk.b.Ready
+}
+
+// sendBatch prepares and sends msgs lazily: the caller's goroutine prepares chunk after chunk
+// and hands the ready messages, in order, to a fixed pool of c.s.concurrency workers, which
+// build each body just before sending it. A chunk's Results are merged (Batch.Complete) by the
+// worker that finishes its last message, into one list in the caller's order.
+//
+// This is exactly what preparing everything first would give: every message is prepared, so
+// invalid ones are StatusInvalid whatever happens to the others; a Ref used by a message
+// prepared successfully in an earlier chunk makes a later one a duplicate, as within a chunk;
+// messages are started in order, so those never started after ctx ended or credentials were
+// refused are the tail, and StatusNotSent.
+func (c *Client) sendBatch(ctx context.Context, msgs []alimtalk.Message) ([]alimtalk.Result, error) {
 	results := make([]alimtalk.Result, len(msgs))
-	bodies := make([]*object, len(msgs))
-	todo := make([]int, 0, len(msgs))
-	for i, m := range msgs {
-		results[i] = alimtalk.Result{Ref: m.Ref, To: m.To, ScheduledAt: m.ScheduledAt}
-		body, err := c.alimTalkBody(m)
-		if err != nil {
-			results[i].Status, results[i].Err = alimtalk.StatusInvalid, err
+	g := newBatchGate(ctx)
+	path := c.s.paths.SendAlimTalk
+	run := func(job sendJob) {
+		ch := job.chunk
+		m := ch.b.Ready[job.j]
+		ch.sent[job.j] = c.sendReady(ctx, g, path, m)
+		if ch.left.Add(-1) == 0 {
+			ch.complete(results)
+		}
+	}
+
+	workers := min(c.s.concurrency, len(msgs))
+	var jobs chan sendJob
+	var wg sync.WaitGroup
+	if workers > 1 {
+		jobs = make(chan sendJob, workers)
+		for range workers {
+			wg.Go(func() {
+				for job := range jobs {
+					run(job)
+				}
+			})
+		}
+	}
+	chunkSize := min(max(4*workers, sendChunkMin), sendChunkMax)
+	// PrepareBatch refuses a Ref seen earlier in its own chunk; seen carries the Refs of
+	// earlier chunks' ready messages, needed only when there is more than one chunk, and only
+	// for the Refs that more than one message carries.
+	var seen map[string]struct{}
+	var repeated map[uint64]struct{}
+	if len(msgs) > chunkSize {
+		repeated = repeatedRefs(msgs)
+		seen = make(map[string]struct{}, len(repeated))
+	}
+	anyReady := false
+	for offset := 0; offset < len(msgs); offset += chunkSize {
+		part := msgs[offset:min(offset+chunkSize, len(msgs))]
+		ch := &sendChunk{offset: offset, b: provider.PrepareBatch(part, c.s.templates, c.limits)}
+		ch.sent = make([]alimtalk.Result, len(ch.b.Ready))
+		left := len(ch.b.Ready)
+		for j := range ch.b.Ready {
+			if seen == nil {
+				break
+			}
+			ref := ch.b.Ready[j].Ref
+			if ref == "" {
+				continue
+			}
+			if _, maybe := repeated[maphash.String(refSeed, ref)]; !maybe {
+				continue
+			}
+			if _, dup := seen[ref]; dup {
+				ch.duplicate(j, part[ch.b.Position(j)], c)
+				left--
+				continue
+			}
+			seen[ref] = struct{}{}
+		}
+		anyReady = anyReady || left > 0
+		ch.left.Store(int32(left))
+		if left == 0 {
+			ch.complete(results)
 			continue
 		}
-		results[i].Text = m.Text
-		bodies[i] = body
-		todo = append(todo, i)
+		for j := range ch.b.Ready {
+			if _, dup := ch.overrides[ch.b.Position(j)]; dup {
+				continue
+			}
+			if jobs != nil {
+				jobs <- sendJob{ch, j}
+			} else {
+				run(sendJob{ch, j})
+			}
+		}
 	}
-	path := c.s.paths.SendAlimTalk
-	err := c.fanOut(ctx, todo, results, func(ctx context.Context, i int) (alimtalk.Result, error) {
-		return c.postMessage(ctx, "Send", path, bodies[i], !msgs[i].ScheduledAt.IsZero())
-	})
-	return results, err
+	if jobs != nil {
+		close(jobs)
+		wg.Wait()
+	}
+	if !anyReady {
+		return results, nil
+	}
+	return results, g.err()
+}
+
+// refSeed hashes Refs for repeatedRefs.
+var refSeed = maphash.MakeSeed()
+
+// repeatedRefs returns the hashes of the non-empty Refs that more than one message carries
+// (a hash collision only adds a Ref to watch), so that the Refs a batch of unique Refs holds
+// need not be kept in a map.
+func repeatedRefs(msgs []alimtalk.Message) map[uint64]struct{} {
+	hashes := make([]uint64, 0, len(msgs))
+	for i := range msgs {
+		if msgs[i].Ref != "" {
+			hashes = append(hashes, maphash.String(refSeed, msgs[i].Ref))
+		}
+	}
+	slices.Sort(hashes)
+	var repeated map[uint64]struct{}
+	for i := 1; i < len(hashes); i++ {
+		if hashes[i] == hashes[i-1] {
+			if repeated == nil {
+				repeated = make(map[uint64]struct{})
+			}
+			repeated[hashes[i]] = struct{}{}
+		}
+	}
+	return repeated
+}
+
+// duplicate marks the ready message j as a duplicate of a message of an earlier chunk, with
+// the very Result preparing both together gives.
+func (ch *sendChunk) duplicate(j int, original alimtalk.Message, c *Client) {
+	pair := provider.PrepareBatch([]alimtalk.Message{original, original}, c.s.templates, c.limits)
+	if ch.overrides == nil {
+		ch.overrides = make(map[int]alimtalk.Result)
+	}
+	ch.overrides[ch.b.Position(j)] = pair.Results()[1]
+	ch.sent[j] = pair.Results()[1] // never sent; replaced after Complete
+}
+
+// complete merges the chunk's Results into results.
+func (ch *sendChunk) complete(results []alimtalk.Result) {
+	out, _ := ch.b.Complete(ch.sent, nil)
+	for k, r := range ch.overrides {
+		out[k] = r
+	}
+	copy(results[ch.offset:], out)
+}
+
+// sendReady sends one prepared message, unless g says the batch may start no more messages.
+// Its body is built here, after the checks Prepare does not make; a message that fails them is
+// StatusInvalid, whether or not it could still be sent.
+func (c *Client) sendReady(ctx context.Context, g *batchGate, path string, m alimtalk.Message) alimtalk.Result {
+	r := alimtalk.Result{Ref: m.Ref, To: m.To, ScheduledAt: m.ScheduledAt}
+	body, err := c.alimTalkBody(m)
+	if err != nil {
+		r.Status, r.Err = alimtalk.StatusInvalid, err
+		return r
+	}
+	r.Text = m.Text
+	if err := g.blocked(); err != nil {
+		body.release()
+		r.Status, r.Err = alimtalk.StatusNotSent, err
+		return r
+	}
+	got, stop := c.postMessage(ctx, "Send", path, body, !m.ScheduledAt.IsZero())
+	g.stop(stop)
+	results := []alimtalk.Result{r}
+	setResult(results, 0, got)
+	return results[0]
 }
 
 // alimTalkBody builds the send request of one prepared message, after the checks Prepare does
@@ -107,10 +276,10 @@ func (c *Client) alimTalkBody(m alimtalk.Message) (*object, error) {
 	o.str("msg_body", m.Text)
 	o.optStr(f.Title, m.Title)
 	if len(m.Buttons) > 0 {
-		o.array("button", c.buttons(m.Buttons))
+		o.nestedArray("button", len(m.Buttons), func(i int, item *object) { c.button(item, &m.Buttons[i]) })
 	}
 	if m.Failover != nil {
-		o.obj("failover", c.failover(m.Failover))
+		o.nested("failover", func(item *object) { c.failover(item, m.Failover) })
 	}
 	if !m.ScheduledAt.IsZero() {
 		o.str(f.SendTime, wire.FormatKST(m.ScheduledAt, wire.LayoutDateTime))
@@ -123,6 +292,9 @@ func (c *Client) alimTalkBody(m alimtalk.Message) (*object, error) {
 func (c *Client) messageSenderKey(key, fix string) *alimtalk.FieldError {
 	if key == "" {
 		return &alimtalk.FieldError{Field: "SenderKey", Key: "sender_key", Reason: alimtalk.ReasonRequired, Detail: fix}
+	}
+	if key == c.creds.SenderKey {
+		return nil // NewClient checked the default sender key with these very rules
 	}
 	ch := newChecker("Send")
 	c.checkSenderKey(ch, "SenderKey", key)
@@ -151,31 +323,24 @@ func appendFieldErrors(errs alimtalk.FieldErrors, field, key string, err error) 
 	return errs
 }
 
-// buttons maps alimtalk buttons onto Ssoda's send schema {name, type, url_mobile, url_pc}
+// button maps an alimtalk button onto Ssoda's send schema {name, type, url_mobile, url_pc}
 // (confirmed), plus the app-link schemes (inferred names). Ssoda uses Kakao's two-letter
 // types ("WL"), the same codes as alimtalk.ButtonType. Plugin, form and phone fields of
 // P1–P3, BF and TN buttons have no known Ssoda name and are not sent.
-func (c *Client) buttons(bs []alimtalk.Button) []*object {
-	f := c.s.fields
-	out := make([]*object, len(bs))
-	for i, b := range bs {
-		o := newObject(6)
-		o.str("name", b.Name)
-		o.str("type", string(b.Type))
-		o.optStr("url_mobile", b.URLMobile)
-		o.optStr("url_pc", b.URLPC)
-		o.optStr(f.ButtonSchemeAndroid, b.SchemeAndroid)
-		o.optStr(f.ButtonSchemeIOS, b.SchemeIOS)
-		out[i] = o
-	}
-	return out
+func (c *Client) button(o *object, b *alimtalk.Button) {
+	f := &c.s.fields
+	o.str("name", b.Name)
+	o.str("type", string(b.Type))
+	o.optStr("url_mobile", b.URLMobile)
+	o.optStr("url_pc", b.URLPC)
+	o.optStr(f.ButtonSchemeAndroid, b.SchemeAndroid)
+	o.optStr(f.ButtonSchemeIOS, b.SchemeIOS)
 }
 
 // failover maps a resolved failover onto {use: "Y", msg_body} (confirmed) with subject,
 // send_phone and the message type (inferred names).
-func (c *Client) failover(fo *alimtalk.Failover) *object {
-	f := c.s.fields
-	o := newObject(5)
+func (c *Client) failover(o *object, fo *alimtalk.Failover) {
+	f := &c.s.fields
 	o.str("use", "Y")
 	o.str("msg_body", fo.Content)
 	if fo.Kind == alimtalk.FailoverLMS {
@@ -188,5 +353,4 @@ func (c *Client) failover(fo *alimtalk.Failover) *object {
 	case alimtalk.FailoverLMS:
 		o.str(f.FailoverKind, "lms")
 	}
-	return o
 }

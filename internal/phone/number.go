@@ -23,6 +23,15 @@ func (n Number) digits() []byte { return n.national[:n.length] }
 // Digits returns the national digits, e.g. "01012345678", "0212345678", "15881234".
 func (n Number) Digits() string { return string(n.digits()) }
 
+// DigitsOf returns Digits, or s itself when s already is exactly those digits, so that input
+// stored normalized costs no allocation.
+func (n Number) DigitsOf(s string) string {
+	if string(n.digits()) == s { // compared in place, without a conversion
+		return s
+	}
+	return n.Digits()
+}
+
 // Kind returns the class of the number (Unknown for the zero Number).
 func (n Number) Kind() Kind { return n.kind }
 

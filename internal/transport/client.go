@@ -1,7 +1,6 @@
 package transport
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	retryablehttp "github.com/hashicorp/go-retryablehttp"
@@ -24,7 +24,24 @@ type Client struct {
 	cfg      Config
 	redactor *Redactor
 	rc       *retryablehttp.Client
-	ua       string
+	ua       []string // the User-Agent header's value, shared by every request (never modified)
+	// rcNoTimeout is rc over a copy of the caller's http.Client without its own Timeout, for
+	// calls whose context ends sooner: that deadline already bounds every attempt, and an
+	// http.Client's Timeout costs a deadline context, a request copy and a body wrapper per
+	// request. nil when the http.Client has no Timeout (timeoutTransport then does the same).
+	rcNoTimeout *retryablehttp.Client
+	// contentTypes caches the Content-Type header value of each content type (string ->
+	// []string, shared by every request and never modified).
+	contentTypes sync.Map
+	// targets caches the URL of each path on the base URL (path -> *target): a client calls a
+	// handful of paths, and parsing and printing the URL on every call is waste.
+	targets sync.Map
+}
+
+// target is a request URL, parsed and printed.
+type target struct {
+	u    *url.URL
+	text string
 }
 
 // Request is one vendor call.
@@ -63,7 +80,7 @@ func New(cfg Config) (*Client, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg, ua: userAgent(cfg.UserAgent)}
+	c := &Client{cfg: cfg, ua: []string{userAgent(cfg.UserAgent)}}
 	if cfg.BaseURL != "" {
 		base, err := CheckBaseURL(cfg.BaseURL, cfg.AllowHTTPHosts)
 		if err != nil {
@@ -73,30 +90,45 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.redactor = NewRedactor(cfg.SecretHeaders, cfg.SecretParams, cfg.SecretFields, cfg.Secrets)
 
-	hc := &http.Client{Timeout: cfg.Timeout}
+	hc := &http.Client{}
 	if cfg.HTTPClient != nil {
 		copied := *cfg.HTTPClient
-		if copied.Timeout == 0 {
-			copied.Timeout = cfg.Timeout
-		}
 		hc = &copied
+	}
+	if hc.Timeout == 0 && cfg.Timeout > 0 {
+		// Timeout bounds each attempt; see timeoutTransport for why not http.Client.Timeout.
+		base := hc.Transport
+		if base == nil {
+			base = http.DefaultTransport
+		}
+		hc.Transport = &timeoutTransport{base: base, timeout: cfg.Timeout}
 	}
 	// A redirect would replay a POST (307/308) or leave https; vendors do not redirect API
 	// calls, so the 3xx answer is returned as it is.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
-	c.rc = &retryablehttp.Client{
+	c.rc = c.retrying(hc)
+	if hc.Timeout > 0 {
+		plain := *hc
+		plain.Timeout = 0
+		c.rcNoTimeout = c.retrying(&plain)
+	}
+	return c, nil
+}
+
+// retrying configures go-retryablehttp over hc with this package's policy and hooks.
+func (c *Client) retrying(hc *http.Client) *retryablehttp.Client {
+	return &retryablehttp.Client{
 		HTTPClient:     hc,
 		Logger:         nil, // we log ourselves, redacted
-		RetryWaitMin:   cfg.MinWait,
-		RetryWaitMax:   cfg.MaxWait,
-		RetryMax:       cfg.MaxRetries,
+		RetryWaitMin:   c.cfg.MinWait,
+		RetryWaitMax:   c.cfg.MaxWait,
+		RetryMax:       c.cfg.MaxRetries,
 		RequestLogHook: c.beforeAttempt,
 		CheckRetry:     c.checkRetry,
 		Backoff:        backoff,
 		ErrorHandler:   keepLastAnswer,
 	}
-	return c, nil
 }
 
 // Redactor returns the client's redactor, for vendor packages that build their own error
@@ -118,7 +150,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 	if r.Class != Idempotent && r.Class != NonIdempotent {
 		return nil, fmt.Errorf("transport: request class %d is neither Idempotent nor NonIdempotent", int(r.Class))
 	}
-	target, err := c.target(r)
+	tg, err := c.target(r)
 	if err != nil {
 		return nil, err
 	}
@@ -130,42 +162,70 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 		}
 	}
 
-	st := &callState{class: r.Class, start: time.Now()}
-	ctx = context.WithValue(ctx, stateKey{}, st)
-	st.baseCtx = ctx
+	st := &callState{Context: ctx, class: r.Class, start: time.Now()}
+	ctx = st
+	defer st.releaseAttempt()
 
 	var body any
 	if r.Body != nil {
 		body = r.Body
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, method, target.String(), body)
+	// The first attempt's context is set here, so that go-retryablehttp's request needs no
+	// copy for it (beginAttempt gives later attempts theirs).
+	req, err := retryablehttp.NewRequestWithContext(st.attemptContext(0), method, tg.text, body)
 	if err != nil {
 		return nil, fmt.Errorf("transport: build request: %s", c.redactor.Text(err.Error()))
 	}
-	req.Header.Set("User-Agent", c.ua)
+	h := make(http.Header, 2+len(r.Header))
+	h["User-Agent"] = c.ua
 	if r.ContentType != "" {
-		req.Header.Set("Content-Type", r.ContentType)
+		h["Content-Type"] = c.contentType(r.ContentType)
 	}
 	for name, vals := range r.Header {
-		req.Header[http.CanonicalHeaderKey(name)] = append([]string(nil), vals...)
+		// Shared with the caller, capacity clipped: net/http never modifies a request's
+		// header values, and an append anywhere would copy rather than write into them.
+		h[http.CanonicalHeaderKey(name)] = vals[:len(vals):len(vals)]
 	}
+	req.Header = h
 	if c.cfg.Logger.Enabled(ctx, slog.LevelDebug) {
 		c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "kshop request",
 			slog.String("method", method),
-			slog.String("url", c.redactor.URL(target)),
+			slog.String("url", c.redactor.URL(tg.u)),
 			slog.String("class", r.Class.String()),
 			slog.Any("header", c.redactor.Header(req.Header)),
 			slog.String("body", c.snippet(r.Body)))
 	}
 
-	resp, doErr := c.rc.Do(req)
+	rc := c.rc
+	if dl, ok := ctx.Deadline(); ok && c.rcNoTimeout != nil && time.Until(dl) <= c.rc.HTTPClient.Timeout {
+		rc = c.rcNoTimeout
+	}
+	resp, doErr := rc.Do(req)
 	if resp != nil && resp.Body != nil {
 		resp.Body.Close() // our buffered copy; the connection was released in checkRetry
 	}
-	return c.finish(ctx, st, method, target, resp, doErr)
+	return c.finish(ctx, st, method, tg.u, resp, doErr)
 }
 
-func (c *Client) target(r *Request) (*url.URL, error) {
+// contentType returns the header value for ct, shared (capacity clipped) across requests.
+func (c *Client) contentType(ct string) []string {
+	if v, ok := c.contentTypes.Load(ct); ok {
+		return v.([]string)
+	}
+	v := []string{ct}
+	c.contentTypes.Store(ct, v)
+	return v
+}
+
+// target returns the URL of r. The URL of a path on the client's base URL without a query is
+// built once and cached.
+func (c *Client) target(r *Request) (*target, error) {
+	cacheable := r.BaseURL == "" && len(r.Query) == 0
+	if cacheable {
+		if t, ok := c.targets.Load(r.Path); ok {
+			return t.(*target), nil
+		}
+	}
 	base := c.base
 	if r.BaseURL != "" {
 		b, err := CheckBaseURL(r.BaseURL, c.cfg.AllowHTTPHosts)
@@ -184,7 +244,11 @@ func (c *Client) target(r *Request) (*url.URL, error) {
 	if len(r.Query) > 0 {
 		u.RawQuery = r.Query.Encode()
 	}
-	return &u, nil
+	t := &target{u: &u, text: u.String()}
+	if cacheable {
+		c.targets.Store(r.Path, t)
+	}
+	return t, nil
 }
 
 // beforeAttempt is go-retryablehttp's RequestLogHook: it starts the attempt's trace.
@@ -204,11 +268,13 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, doErr erro
 	a := attemptResult{class: st.class, written: wasWritten(st.written(), doErr), err: doErr, ctxErr: ctx.Err()}
 	if resp != nil {
 		a.status = resp.StatusCode
-		body, readErr := readLimited(resp.Body, c.cfg.MaxBodyBytes)
+		body, readErr := readLimited(resp.Body, resp.ContentLength, c.cfg.MaxBodyBytes)
 		a.bodyErr = readErr
-		resp.Body = io.NopCloser(bytes.NewReader(body))
+		// The body is kept in the call state; go-retryablehttp only drains and closes this.
+		resp.Body = http.NoBody
 		st.recordAnswer(resp.StatusCode, resp.Header, body)
 	}
+	st.releaseAttempt() // the answer is in: the attempt's time bound is over
 	d := decide(a)
 	st.recordDecision(d, a)
 	c.logAttempt(ctx, st, a, d, resp)
@@ -296,19 +362,48 @@ func redactQueryString(raw string, r *Redactor) string {
 }
 
 // readLimited reads at most limit bytes and reports ErrResponseTooLarge beyond it. It always
-// closes the body; a small remainder is drained first so the connection can be reused.
-func readLimited(body io.ReadCloser, limit int64) ([]byte, error) {
+// closes the body; a small remainder is drained first so the connection can be reused. When
+// the answer states its length (size >= 0) and it fits, the body is read into one buffer of
+// that size.
+func readLimited(body io.ReadCloser, size, limit int64) ([]byte, error) {
 	if body == nil {
 		return nil, nil
 	}
 	defer body.Close()
-	data, err := io.ReadAll(io.LimitReader(body, limit+1))
+	var data []byte
+	var err error
+	drained := false
+	if size >= 0 && size <= limit {
+		data = make([]byte, size)
+		var n int
+		n, err = io.ReadFull(body, data)
+		data = data[:n]
+		if err == nil {
+			// Confirm the end of the body (and let net/http release the connection). Bytes
+			// beyond the stated length are a broken answer; read them into the limit check.
+			var extra [1]byte
+			var m int
+			m, err = body.Read(extra[:])
+			if m > 0 {
+				var rest []byte
+				rest, err = io.ReadAll(io.LimitReader(body, limit-size))
+				data = append(append(data, extra[0]), rest...)
+			}
+			if err == io.EOF {
+				err, drained = nil, true
+			}
+		}
+	} else {
+		data, err = io.ReadAll(io.LimitReader(body, limit+1))
+	}
 	if err != nil {
 		return data, fmt.Errorf("read answer body: %w", err)
 	}
 	if int64(len(data)) > limit {
 		return data[:limit], ErrResponseTooLarge
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(body, 4<<10))
+	if !drained {
+		_, _ = io.Copy(io.Discard, io.LimitReader(body, 4<<10))
+	}
 	return data, nil
 }

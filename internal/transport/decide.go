@@ -94,6 +94,9 @@ func wasWritten(traced bool, err error) bool {
 	if !traced {
 		return false
 	}
+	if err == nil {
+		return true
+	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Op == "write" {
 		return false

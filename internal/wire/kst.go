@@ -25,6 +25,11 @@ func FormatKST(t time.Time, layout string) string {
 	return t.In(KST).Format(layout)
 }
 
+// AppendKST appends t formatted in KST with layout to b, as FormatKST would write it.
+func AppendKST(b []byte, t time.Time, layout string) []byte {
+	return t.In(KST).AppendFormat(b, layout)
+}
+
 // ParseKST parses s as a KST wall-clock time in layout.
 func ParseKST(layout, s string) (time.Time, error) {
 	t, err := time.ParseInLocation(layout, s, KST)

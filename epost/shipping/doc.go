@@ -4,7 +4,9 @@
 // transitions that printing and tracking make, cancels, and the two-hour status sync
 // (배송상태 자동 업데이트) with a manual trigger. It is pure and deterministic except for the
 // injected clock (Config.Now) and the Korea Post client (the Client interface, which
-// *epost.Client implements); state lives behind a Store (MemoryStore in memory).
+// *epost.Client implements); state lives behind a Store (MemoryStore in memory; package
+// epost/shipping/storesql on PostgreSQL or SQLite; package shippingtest is the suite every
+// Store passes).
 //
 //	sh, _ := shipping.New(client, shipping.NewMemoryStore(), shipping.Config{OfficeSer: "01", ShopName: "케이샵"})
 //	_ = sh.AddOrders(ctx, order)
@@ -80,6 +82,16 @@
 // linked and in the planned status, so a crash between any two steps neither loses nor
 // doubles a change, an operator's change in between wins, and a second run changes nothing.
 // Progress reports counts after every batch.
+//
+// Several syncers (instances of the shop) may share one store and split each pass instead of
+// each doing all of it: a syncer takes its batches through Store.LeaseWaybills, which leases
+// them to its SyncOptions.InstanceID for SyncOptions.Lease, and each waybill records the pass
+// that tracked it (Waybill.SyncedPass). A syncer that dies holding a batch delays it until
+// the lease ends, when another takes it over; the last syncer to find nothing left closes the
+// pass. Run starts a new pass only when the last one started about an Interval ago, so two
+// instances run one pass per Interval between them. Package epost/shipping/storesql keeps the
+// state in PostgreSQL or SQLite; each instance offers the shared event outbox to its OnEvent
+// at least once, so a consumer dedupes by Event.ID.
 //
 // # Personal data
 //

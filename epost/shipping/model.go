@@ -219,6 +219,8 @@ type Waybill struct {
 	Tracking bool
 	// LastTracked is the last tracking status sync saw.
 	LastTracked epost.TrackingStatus
+	// SyncedPass is the last sync pass that tracked it (0: none yet).
+	SyncedPass int
 	// LastError is the code of the last refusal (a vendor code or a rule), never a value.
 	LastError string
 }
@@ -257,13 +259,13 @@ type Plan struct {
 	At        time.Time
 }
 
-// Cursor is the sync's position, so a long sync resumes where it stopped.
+// Cursor is the sync's position, so a long sync resumes where it stopped. Which waybills a
+// pass has done is kept on each waybill (Waybill.SyncedPass), so several syncers can share a
+// pass.
 type Cursor struct {
 	// Pass counts sync passes; InPass is true while one is under way.
 	Pass   int
 	InPass bool
-	// After is the last waybill ID the current pass has finished.
-	After string
 	// Total is the number of tracked waybills when the pass started; Done how many are done.
 	Total, Done int
 	// Started and Finished time the last pass.

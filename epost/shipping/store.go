@@ -6,7 +6,9 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"time"
 
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/internal/wire"
 )
 
@@ -26,6 +28,28 @@ type Store interface {
 	Update(ctx context.Context, fn func(Tx) error) error
 	// View runs fn in a read-only transaction.
 	View(ctx context.Context, fn func(Tx) error) error
+
+	// LeaseWaybills hands req.Owner up to req.Limit waybills that the sync pass req.Pass must
+	// still track (Tracking, SyncedPass below req.Pass), in ID order, leased until req.Until:
+	// waybills nobody holds, whose lease ended by req.Now, or that req.Owner holds already.
+	// Of concurrent callers with different owners each waybill goes to one, so several
+	// syncers split a pass instead of each doing all of it.
+	LeaseWaybills(ctx context.Context, req LeaseRequest) ([]Waybill, error)
+	// ReleaseWaybills ends owner's leases on ids (a lease owner no longer holds is left alone).
+	ReleaseWaybills(ctx context.Context, owner string, ids []string) error
+}
+
+// LeaseRequest asks a Store for a batch of waybills to track. The times are the caller's
+// clock: syncers sharing a store must agree on the time to well within a lease.
+type LeaseRequest struct {
+	// Owner names the syncer (its instance ID); it must be unique per syncer.
+	Owner string
+	// Pass is the sync pass: waybills with SyncedPass >= Pass are done.
+	Pass int
+	// Limit caps the batch (at least 1).
+	Limit int
+	// Now decides which leases have ended; Until is when the new ones end.
+	Now, Until time.Time
 }
 
 // Tx is one transaction of a Store. Records are values: changing a returned record changes
@@ -75,6 +99,9 @@ type WaybillQuery struct {
 	Tracking bool
 	// OrderID keeps the waybills of one order.
 	OrderID string
+	// NotSyncedIn keeps waybills whose SyncedPass is below it (waybills a sync pass has
+	// still to track).
+	NotSyncedIn int
 	// After keeps IDs that sort after it; Limit caps the count (0 = no cap).
 	After string
 	Limit int
@@ -82,7 +109,8 @@ type WaybillQuery struct {
 
 func (q WaybillQuery) match(w *Waybill) bool {
 	return (len(q.States) == 0 || slices.Contains(q.States, w.State)) &&
-		(!q.Tracking || w.Tracking) && (q.OrderID == "" || w.OrderID == q.OrderID)
+		(!q.Tracking || w.Tracking) && (q.OrderID == "" || w.OrderID == q.OrderID) &&
+		(q.NotSyncedIn == 0 || w.SyncedPass < q.NotSyncedIn)
 }
 
 // MemoryStore is an in-memory Store: one lock serializes transactions, and writes are staged
@@ -97,12 +125,87 @@ type MemoryStore struct {
 	events   []Event // unacknowledged, by Seq
 	seq      uint64
 	cursor   Cursor
+	leases   map[string]memLease
+}
+
+type memLease struct {
+	owner string
+	until time.Time
 }
 
 // NewMemoryStore returns an empty store.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{orders: map[string]Order{}, waybills: map[string]Waybill{}, plans: map[string]Plan{}}
+	return &MemoryStore{orders: map[string]Order{}, waybills: map[string]Waybill{}, plans: map[string]Plan{}, leases: map[string]memLease{}}
 }
+
+// LeaseWaybills implements Store: the store's lock makes each batch exclusive.
+func (m *MemoryStore) LeaseWaybills(ctx context.Context, req LeaseRequest) ([]Waybill, error) {
+	if err := wire.CheckContext(ctx, "shipping.MemoryStore.LeaseWaybills"); err != nil {
+		return nil, err
+	}
+	if err := req.check("shipping.MemoryStore.LeaseWaybills"); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []Waybill
+	for _, id := range m.wbIDs {
+		if len(out) >= req.Limit {
+			break
+		}
+		w := m.waybills[id]
+		if !w.Tracking || w.SyncedPass >= req.Pass {
+			continue
+		}
+		if l, ok := m.leases[id]; ok && l.owner != req.Owner && l.until.After(req.Now) {
+			continue
+		}
+		m.leases[id] = memLease{owner: req.Owner, until: req.Until}
+		out = append(out, w.clone())
+	}
+	return out, nil
+}
+
+// ReleaseWaybills implements Store.
+func (m *MemoryStore) ReleaseWaybills(ctx context.Context, owner string, ids []string) error {
+	if err := wire.CheckContext(ctx, "shipping.MemoryStore.ReleaseWaybills"); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, id := range ids {
+		if l, ok := m.leases[id]; ok && l.owner == owner {
+			delete(m.leases, id)
+		}
+	}
+	return nil
+}
+
+// check reports a request no store can serve, as a *kshop.ValidationError.
+func (r LeaseRequest) check(op string) error {
+	var ps []*kshop.FieldError
+	if r.Owner == "" {
+		ps = append(ps, &kshop.FieldError{Field: "Owner", Rule: kshop.RuleRequired})
+	}
+	if r.Pass < 1 {
+		ps = append(ps, &kshop.FieldError{Field: "Pass", Rule: kshop.RuleRange, Got: r.Pass})
+	}
+	if r.Limit < 1 {
+		ps = append(ps, &kshop.FieldError{Field: "Limit", Rule: kshop.RuleRange, Got: r.Limit})
+	}
+	if !r.Until.After(r.Now) {
+		ps = append(ps, &kshop.FieldError{Field: "Until", Rule: kshop.RuleRange, Detail: "after Now"})
+	}
+	return kshop.NewValidationError(op, ps)
+}
+
+// CheckLeaseRequest is the validation every Store applies to a LeaseRequest, for other Store
+// implementations: a *kshop.ValidationError (Op op) for a missing owner, a pass below 1, a
+// limit below 1, or Until not after Now.
+func CheckLeaseRequest(op string, r LeaseRequest) error { return r.check(op) }
 
 // Update implements Store. A nil ctx is refused with a *kshop.ValidationError.
 func (m *MemoryStore) Update(ctx context.Context, fn func(Tx) error) error {

@@ -2,8 +2,12 @@ package shipping
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"log/slog"
+	"os"
+	"strconv"
 	"sync"
 	"time"
 
@@ -19,6 +23,10 @@ const DefaultSyncInterval = 2 * time.Hour
 // DefaultSyncBatch is how many waybills one sync step tracks before it records its progress.
 const DefaultSyncBatch = 512
 
+// DefaultSyncLease is how long a syncer holds a batch of waybills when SyncOptions.Lease is
+// not set.
+const DefaultSyncLease = 10 * time.Minute
+
 // SyncOptions configure a Syncer. Zero fields take the defaults.
 type SyncOptions struct {
 	// Interval is the time between two automatic syncs (default two hours).
@@ -32,6 +40,14 @@ type SyncOptions struct {
 	// BatchSize is how many waybills are tracked between two progress records (default
 	// DefaultSyncBatch, rounded up to a multiple of Concurrency so no worker idles).
 	BatchSize int
+	// InstanceID names this syncer in its waybill leases (default: host name, process ID and
+	// a random suffix); syncers sharing a store need different ones.
+	InstanceID string
+	// Lease is how long a leased batch is this syncer's alone (default DefaultSyncLease). A
+	// syncer that dies holding a batch delays those waybills by at most this long; choose it
+	// longer than tracking one batch takes (BatchSize × RateInterval ÷ Concurrency, roughly), or
+	// another syncer may track a slow batch a second time (its changes still apply once).
+	Lease time.Duration
 	// Progress is called after every batch with the pass's counts, for a progress bar. It
 	// runs on the syncing goroutine; keep it short.
 	Progress func(Progress)
@@ -41,7 +57,8 @@ type SyncOptions struct {
 type Progress struct {
 	Pass    int // the pass number
 	Total   int // tracked waybills when the pass started
-	Done    int // waybills tracked so far in this pass
+	Done    int // waybills tracked so far in this pass, by every syncer sharing the store
+	Tracked int // waybills this call tracked (its share of the pass)
 	Changed int // line status changes applied in this call
 	Failed  int // tracking failures in this call (a waybill not scanned yet is not one)
 }
@@ -58,9 +75,10 @@ type SyncReport struct {
 
 // Syncer keeps reserved waybills' lines in step with Korea Post's tracking: 배송중 once the
 // parcel left, 배송완료 once it was delivered (배송상태 자동 업데이트). Each pass tracks every
-// linked, undelivered waybill through TrackMany, in ID order and in batches; after each batch it
-// writes the planned changes and the cursor in one Update, then applies each change in its own
-// Update that checks the line is still linked and in the planned status. A crash between any
+// linked, undelivered waybill through TrackMany, in ID order and in batches leased from the
+// store (so syncers sharing a store split the pass); after each batch it writes the planned
+// changes, the waybills' pass and the cursor in one Update, then applies the changes in
+// Updates that check each line is still linked and in the planned status. A crash between any
 // two steps loses nothing and doubles nothing: the next SyncNow applies the plans left behind,
 // redelivers unacknowledged events (same IDs), and resumes the pass at the cursor. Running it
 // twice in a row changes nothing the second time.
@@ -83,6 +101,12 @@ func (s *Shipper) NewSyncer(opts SyncOptions) (*Syncer, error) {
 	if opts.BatchSize < 0 {
 		ps = append(ps, &kshop.FieldError{Field: "BatchSize", Rule: kshop.RuleRange})
 	}
+	if opts.Lease < 0 || opts.Lease > 0 && opts.Lease < time.Second {
+		ps = append(ps, &kshop.FieldError{Field: "Lease", Rule: kshop.RuleRange, Detail: "at least 1s"})
+	}
+	if len(opts.InstanceID) > 200 {
+		ps = append(ps, &kshop.FieldError{Field: "InstanceID", Rule: kshop.RuleTooLong, Limit: 200, Got: len(opts.InstanceID)})
+	}
 	if err := kshop.NewValidationError("shipping.NewSyncer", ps); err != nil {
 		return nil, err
 	}
@@ -94,6 +118,15 @@ func (s *Shipper) NewSyncer(opts SyncOptions) (*Syncer, error) {
 	}
 	if opts.BatchSize == 0 {
 		opts.BatchSize = DefaultSyncBatch
+	}
+	if opts.Lease == 0 {
+		opts.Lease = DefaultSyncLease
+	}
+	if opts.InstanceID == "" {
+		host, _ := os.Hostname()
+		var b [6]byte
+		_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+		opts.InstanceID = host + ":" + strconv.Itoa(os.Getpid()) + ":" + hex.EncodeToString(b[:])
 	}
 	if r := opts.BatchSize % opts.Concurrency; r != 0 {
 		opts.BatchSize += opts.Concurrency - r
@@ -108,7 +141,7 @@ func (y *Syncer) Run(ctx context.Context) error {
 		return err
 	}
 	for {
-		if _, err := y.SyncNow(ctx); err != nil && ctx.Err() == nil {
+		if _, err := y.tick(ctx); err != nil && ctx.Err() == nil {
 			y.s.log.LogAttrs(ctx, slog.LevelWarn, "shipping: sync failed", slog.String("error", err.Error()))
 		}
 		t := time.NewTimer(y.opts.Interval)
@@ -121,17 +154,41 @@ func (y *Syncer) Run(ctx context.Context) error {
 	}
 }
 
+// tick is one of Run's syncs: it starts a new pass only when the last one started at least
+// nine tenths of Interval ago, so that syncers sharing a store run one pass per Interval
+// between them rather than one each; otherwise it still applies what is left and joins a
+// pass under way.
+func (y *Syncer) tick(ctx context.Context) (*SyncReport, error) {
+	y.mu.Lock()
+	defer y.mu.Unlock()
+	var cur Cursor
+	if err := y.s.store.View(ctx, func(tx Tx) (err error) { cur, err = tx.Cursor(); return err }); err != nil {
+		return nil, err
+	}
+	due := cur.Pass == 0 || y.s.now().Sub(cur.Started) >= y.opts.Interval*9/10
+	return y.sync(ctx, due)
+}
+
 // SyncNow runs one sync (배송상태 수동 업데이트): it applies changes a crashed sync left planned,
-// settles unknown reservations and cancels, then tracks every linked, undelivered waybill
-// (resuming an unfinished pass) and applies the transitions. Concurrent calls on one Syncer
-// run one after the other. When ctx ends it stops between two steps and returns ctx's error
-// with the report so far; the next call resumes.
+// settles unknown reservations and cancels, then tracks the linked, undelivered waybills of
+// the current pass (starting one when none is under way) and applies the transitions.
+// Waybills come from the store in leased batches, so syncers sharing a store split the pass;
+// SyncNow returns when no waybill is left to lease, and the last syncer to find the pass done
+// closes it. Concurrent calls on one Syncer run one after the other. When ctx ends it stops
+// between two steps, gives its leases back and returns ctx's error with the report so far;
+// the next call resumes.
 func (y *Syncer) SyncNow(ctx context.Context) (*SyncReport, error) {
 	if err := wire.CheckContext(ctx, "shipping.Syncer.SyncNow"); err != nil {
 		return nil, err
 	}
 	y.mu.Lock()
 	defer y.mu.Unlock()
+	return y.sync(ctx, true)
+}
+
+// sync is SyncNow; start false joins a pass under way but starts none (Run's ticks after
+// another syncer's recent pass).
+func (y *Syncer) sync(ctx context.Context, start bool) (*SyncReport, error) {
 	s := y.s
 	rep := &SyncReport{}
 
@@ -146,102 +203,124 @@ func (y *Syncer) SyncNow(ctx context.Context) (*SyncReport, error) {
 	}
 
 	var cur Cursor
-	if err := s.store.View(ctx, func(tx Tx) (err error) { cur, err = tx.Cursor(); return err }); err != nil {
+	err := s.store.Update(ctx, func(tx Tx) error {
+		c, err := tx.Cursor()
+		if err != nil {
+			return err
+		}
+		cur = c
+		if c.InPass || !start {
+			return nil
+		}
+		list, err := tx.Waybills(WaybillQuery{Tracking: true})
+		if err != nil {
+			return err
+		}
+		cur = Cursor{Pass: c.Pass + 1, InPass: true, Total: len(list), Started: s.now(), Finished: c.Finished}
+		return tx.PutCursor(cur)
+	})
+	if err != nil {
 		return rep, err
 	}
-	if !cur.InPass {
-		var total int
-		err := s.store.Update(ctx, func(tx Tx) error {
-			list, err := tx.Waybills(WaybillQuery{Tracking: true})
-			if err != nil {
-				return err
-			}
-			total = len(list)
-			cur = Cursor{Pass: cur.Pass + 1, InPass: true, Total: total, Started: s.now(), Finished: cur.Finished}
-			return tx.PutCursor(cur)
-		})
-		if err != nil {
-			return rep, err
-		}
-	}
 	rep.Pass, rep.Total, rep.Done = cur.Pass, cur.Total, cur.Done
+	if !cur.InPass {
+		return rep, nil
+	}
+	pass := cur.Pass
 	trackOpts := epost.TrackManyOptions{Source: y.opts.Source, Concurrency: y.opts.Concurrency, Interval: y.opts.RateInterval}
 	for {
 		if err := ctx.Err(); err != nil {
 			return rep, err
 		}
-		var batch []Waybill
-		if err := s.store.View(ctx, func(tx Tx) (err error) {
-			batch, err = tx.Waybills(WaybillQuery{Tracking: true, After: cur.After, Limit: y.opts.BatchSize})
-			return err
-		}); err != nil {
+		now := s.now()
+		batch, err := s.store.LeaseWaybills(ctx, LeaseRequest{Owner: y.opts.InstanceID, Pass: pass, Limit: y.opts.BatchSize, Now: now, Until: now.Add(y.opts.Lease)})
+		if err != nil {
 			return rep, err
 		}
 		if len(batch) == 0 {
-			err := s.store.Update(ctx, func(tx Tx) error {
-				cur.InPass, cur.Finished = false, s.now()
-				return tx.PutCursor(cur)
-			})
+			// Plans another syncer committed and did not apply (it died in between) are
+			// applied now rather than at the next sync.
+			if err := y.applyPlans(ctx, rep); err != nil {
+				return rep, err
+			}
+			err := y.finishPass(ctx, pass)
 			s.deliver(ctx)
 			return rep, err
 		}
+		ids := make([]string, len(batch))
 		numbers := make([]string, len(batch))
 		for i, w := range batch {
-			numbers[i] = w.RegiNo
+			ids[i], numbers[i] = w.ID, w.RegiNo
 		}
 		results := s.client.TrackMany(ctx, numbers, trackOpts)
 		if err := ctx.Err(); err != nil {
-			return rep, err // the batch is tracked again next time
+			y.giveBack(ctx, ids) // the batch is tracked again, by whichever syncer leases it
+			return rep, err
 		}
 		var planned []Plan
-		err := s.store.Update(ctx, func(tx Tx) error {
+		err = s.store.Update(ctx, func(tx Tx) error {
 			planned = planned[:0]
 			now := s.now()
 			for i, w := range batch {
 				res := results[i]
-				if res.Trace == nil {
-					continue
-				}
 				w, err := tx.Waybill(w.ID)
 				if err != nil {
 					return err
 				}
-				if !w.Tracking {
-					continue
+				if !w.Tracking || w.SyncedPass >= pass {
+					continue // another syncer took it over after this lease ended and did it
 				}
-				o, err := tx.Order(w.OrderID)
-				if err != nil {
-					return err
-				}
-				for _, lid := range w.LineIDs {
-					ln := o.line(lid)
-					if ln == nil || ln.WaybillID != w.ID || !ln.Linked {
-						continue
-					}
-					to, err := Transition(s.cfg.Statuses, ln.Status, CauseTracking, res.Trace.Status)
-					if err != nil || to == ln.Status {
-						continue
-					}
-					p := Plan{ID: w.ID + "/" + lid + "/" + string(CauseTracking) + "/" + string(to), OrderID: o.ID, LineID: lid,
-						WaybillID: w.ID, From: ln.Status, To: to, Cause: CauseTracking, At: now}
-					if err := tx.PutPlan(p); err != nil {
+				w.SyncedPass = pass
+				if res.Trace != nil {
+					o, err := tx.Order(w.OrderID)
+					if err != nil {
 						return err
 					}
-					planned = append(planned, p)
-				}
-				w.LastTracked = res.Trace.Status
-				if res.Trace.Delivered() {
-					w.Tracking = false
+					for _, lid := range w.LineIDs {
+						ln := o.line(lid)
+						if ln == nil || ln.WaybillID != w.ID || !ln.Linked {
+							continue
+						}
+						to, err := Transition(s.cfg.Statuses, ln.Status, CauseTracking, res.Trace.Status)
+						if err != nil || to == ln.Status {
+							continue
+						}
+						p := Plan{ID: w.ID + "/" + lid + "/" + string(CauseTracking) + "/" + string(to), OrderID: o.ID, LineID: lid,
+							WaybillID: w.ID, From: ln.Status, To: to, Cause: CauseTracking, At: now}
+						if err := tx.PutPlan(p); err != nil {
+							return err
+						}
+						planned = append(planned, p)
+					}
+					w.LastTracked = res.Trace.Status
+					if res.Trace.Delivered() {
+						w.Tracking = false
+					}
 				}
 				if err := tx.PutWaybill(w); err != nil {
 					return err
 				}
 			}
-			cur.After = batch[len(batch)-1].ID
-			cur.Done += len(batch)
-			return tx.PutCursor(cur)
+			// The cursor last: its row is what concurrent syncers share, so hold it briefly.
+			c, err := tx.Cursor()
+			if err != nil {
+				return err
+			}
+			if c.Pass == pass {
+				c.Done += len(batch)
+				if err := tx.PutCursor(c); err != nil {
+					return err
+				}
+			}
+			cur = c
+			return nil
 		})
 		if err != nil {
+			y.giveBack(ctx, ids)
+			return rep, err
+		}
+		if err := s.store.ReleaseWaybills(ctx, y.opts.InstanceID, ids); err != nil {
+			y.giveBack(ctx, ids)
 			return rep, err
 		}
 		for _, r := range results {
@@ -250,10 +329,9 @@ func (y *Syncer) SyncNow(ctx context.Context) (*SyncReport, error) {
 			}
 		}
 		rep.Done = cur.Done
-		for _, p := range planned {
-			if err := y.apply(ctx, p, rep); err != nil {
-				return rep, err
-			}
+		rep.Tracked += len(batch)
+		if err := y.applyAll(ctx, planned, rep); err != nil {
+			return rep, err
 		}
 		s.deliver(ctx)
 		if y.opts.Progress != nil {
@@ -262,57 +340,98 @@ func (y *Syncer) SyncNow(ctx context.Context) (*SyncReport, error) {
 	}
 }
 
+// finishPass closes pass when no tracked waybill is left for it: not leased by this syncer
+// (it found none) nor by another (still at work, or dead until its leases end).
+func (y *Syncer) finishPass(ctx context.Context, pass int) error {
+	return y.s.store.Update(ctx, func(tx Tx) error {
+		left, err := tx.Waybills(WaybillQuery{Tracking: true, NotSyncedIn: pass, Limit: 1})
+		if err != nil || len(left) > 0 {
+			return err
+		}
+		c, err := tx.Cursor()
+		if err != nil || c.Pass != pass || !c.InPass {
+			return err
+		}
+		c.InPass, c.Finished = false, y.s.now()
+		return tx.PutCursor(c)
+	})
+}
+
+// giveBack releases leases on the way out, so that another syncer need not wait for them to
+// end; it uses a short context of its own because ctx may be the one that ended. A failure
+// only means the leases run out instead.
+func (y *Syncer) giveBack(ctx context.Context, ids []string) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	defer cancel()
+	_ = y.s.store.ReleaseWaybills(rctx, y.opts.InstanceID, ids)
+}
+
 // applyPlans applies every plan left in the store.
 func (y *Syncer) applyPlans(ctx context.Context, rep *SyncReport) error {
 	var plans []Plan
 	if err := y.s.store.View(ctx, func(tx Tx) (err error) { plans, err = tx.Plans(); return err }); err != nil {
 		return err
 	}
-	for _, p := range plans {
-		if err := y.apply(ctx, p, rep); err != nil {
-			return err
-		}
-	}
-	return nil
+	return y.applyAll(ctx, plans, rep)
 }
 
-// apply applies one plan exactly once: in one Update it checks the plan is still recorded and
-// the line still linked to the waybill and in the planned status, changes the line, appends
-// the event and deletes the plan. A plan made stale by an operator is dropped.
-func (y *Syncer) apply(ctx context.Context, p Plan, rep *SyncReport) error {
-	var ev *Event
-	err := y.s.store.Update(ctx, func(tx Tx) error {
-		ev = nil
-		if ok, err := tx.HasPlan(p.ID); err != nil || !ok {
-			return err
-		}
-		o, err := tx.Order(p.OrderID)
+// applyChunk is how many plans one Update applies.
+const applyChunk = 256
+
+// applyAll applies plans exactly once, applyChunk per Update: for each plan it checks the plan
+// is still recorded and the line still linked to the waybill and in the planned status,
+// changes the line and deletes the plan; the events go to the outbox at the end of the
+// Update (the outbox's sequence is what concurrent syncers share). A plan made stale by an
+// operator, or applied meanwhile by another syncer, is dropped.
+func (y *Syncer) applyAll(ctx context.Context, plans []Plan, rep *SyncReport) error {
+	for len(plans) > 0 {
+		chunk := plans[:min(len(plans), applyChunk)]
+		plans = plans[len(chunk):]
+		var evs []Event
+		err := y.s.store.Update(ctx, func(tx Tx) error {
+			evs = evs[:0]
+			for _, p := range chunk {
+				ok, err := tx.HasPlan(p.ID)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					continue
+				}
+				o, err := tx.Order(p.OrderID)
+				if err != nil {
+					return err
+				}
+				ln := o.line(p.LineID)
+				if ln != nil && ln.WaybillID == p.WaybillID && ln.Linked && ln.Status == p.From {
+					ln.Status = p.To
+					e := Event{ID: p.ID, OrderID: p.OrderID, LineID: p.LineID, From: p.From, To: p.To, Cause: p.Cause, WaybillID: p.WaybillID, At: p.At}
+					if w, err := tx.Waybill(p.WaybillID); err == nil {
+						e.RegiNo = w.RegiNo
+					}
+					if err := tx.PutOrder(o); err != nil {
+						return err
+					}
+					evs = append(evs, e)
+				}
+				if err := tx.DeletePlan(p.ID); err != nil {
+					return err
+				}
+			}
+			for i := range evs {
+				seq, err := tx.AppendEvent(evs[i])
+				if err != nil {
+					return err
+				}
+				evs[i].Seq = seq
+			}
+			return nil
+		})
 		if err != nil {
 			return err
 		}
-		ln := o.line(p.LineID)
-		if ln != nil && ln.WaybillID == p.WaybillID && ln.Linked && ln.Status == p.From {
-			ln.Status = p.To
-			e := Event{ID: p.ID, OrderID: p.OrderID, LineID: p.LineID, From: p.From, To: p.To, Cause: p.Cause, WaybillID: p.WaybillID, At: p.At}
-			if w, err := tx.Waybill(p.WaybillID); err == nil {
-				e.RegiNo = w.RegiNo
-			}
-			if err := tx.PutOrder(o); err != nil {
-				return err
-			}
-			if e.Seq, err = tx.AppendEvent(e); err != nil {
-				return err
-			}
-			ev = &e
-		}
-		return tx.DeletePlan(p.ID)
-	})
-	if err != nil {
-		return err
-	}
-	if ev != nil {
-		rep.Changed++
-		rep.Events = append(rep.Events, *ev)
+		rep.Changed += len(evs)
+		rep.Events = append(rep.Events, evs...)
 	}
 	return nil
 }

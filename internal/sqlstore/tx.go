@@ -30,9 +30,19 @@ func Abort(err error) error {
 // values it re-reads. Other failures come back as an *Error; an error fn returns through
 // Abort comes back as it is. The context ends the waits between attempts too.
 func (s *Store) Tx(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+	return s.tx(ctx, op, nil, fn)
+}
+
+// ReadTx is Tx for a read-only transaction: READ ONLY on PostgreSQL, a deferred (snapshot)
+// transaction on SQLite that takes no write lock, so reads do not queue behind writers.
+func (s *Store) ReadTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+	return s.tx(ctx, op, &sql.TxOptions{ReadOnly: true}, fn)
+}
+
+func (s *Store) tx(ctx context.Context, op string, opts *sql.TxOptions, fn func(tx *sql.Tx) error) error {
 	var err error
 	for attempt := 1; ; attempt++ {
-		err = s.txOnce(ctx, fn)
+		err = s.txOnce(ctx, opts, fn)
 		var a *aborted
 		if errors.As(err, &a) {
 			return a.err
@@ -49,8 +59,8 @@ func (s *Store) Tx(ctx context.Context, op string, fn func(tx *sql.Tx) error) er
 	}
 }
 
-func (s *Store) txOnce(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.DB.BeginTx(ctx, nil)
+func (s *Store) txOnce(ctx context.Context, opts *sql.TxOptions, fn func(tx *sql.Tx) error) error {
+	tx, err := s.DB.BeginTx(ctx, opts)
 	if err != nil {
 		return err
 	}

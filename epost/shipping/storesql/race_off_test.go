@@ -1,0 +1,5 @@
+//go:build !race
+
+package storesql_test
+
+const raceOn = false

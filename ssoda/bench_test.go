@@ -37,9 +37,10 @@ import (
 // is the server's ceiling: a tight worker pool with the same concurrency and client, each
 // worker taking the next index from an atomic counter and keeping the msg_id.
 //
-// Bulk paths report msg/s and cpu-µs/msg, the process's CPU time (user + system, the server's
-// goroutines included, the same on both sides) per message: on a machine shared with other
-// work, throughput swings with the load, CPU per message much less. Bulk10000x4 also reports peak-live-B: before the timed loop, one
+// Every path reports cpu-µs/msg, the process's CPU time (user + system, the server's goroutines
+// included, the same on both sides) per message: on a machine shared with other work, time and
+// throughput swing with the load, CPU per message much less. Bulk paths report msg/s too.
+// Bulk10000x4 also reports peak-live-B: before the timed loop, one
 // batch runs while a sampler goroutine forces a GC every 2 ms and reads the runtime/metrics
 // "/gc/heap/live:bytes" (the heap marked live by that GC); the figure is the highest sample
 // minus the live heap just before the batch (the caller's own messages are already there), so
@@ -120,6 +121,7 @@ func sdkSendOne(env func(*testing.B) benchEnv) func(*testing.B) {
 		msgs := []alimtalk.Message{orderMessage("010-1234-5678", "B-1")}
 		ctx := context.Background()
 		b.ReportAllocs()
+		defer reportCPU(b, 1)()
 		for b.Loop() {
 			res, err := c.Send(ctx, msgs)
 			if err != nil || res[0].Status != alimtalk.StatusAccepted || res[0].MessageID == "" {
@@ -134,6 +136,7 @@ func baselineSendOne(env func(*testing.B) benchEnv) func(*testing.B) {
 		bc := newBaselineClient(env(b))
 		ctx := context.Background()
 		b.ReportAllocs()
+		defer reportCPU(b, 1)()
 		for b.Loop() {
 			if id, err := bc.send(ctx, "010-1234-5678", "B-1"); err != nil || id == "" {
 				b.Fatal(err)
@@ -222,17 +225,26 @@ func bulkLoop(b *testing.B, n int, run func() any) {
 		peak, held = measureLive(run)
 	}
 	b.ReportAllocs()
-	cpu0, cpuKnown := processCPU()
+	stop := reportCPU(b, n)
 	for b.Loop() {
 		run()
 	}
+	stop()
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "msg/s")
-	if cpu1, ok := processCPU(); ok && cpuKnown {
-		b.ReportMetric(float64(cpu1-cpu0)/float64(time.Microsecond)/float64(n*b.N), "cpu-µs/msg")
-	}
 	if n >= 10000 {
 		b.ReportMetric(float64(peak), "peak-live-B")
 		b.ReportMetric(float64(held), "result-B")
+	}
+}
+
+// reportCPU starts measuring the process's CPU time; the function it returns reports it as
+// cpu-µs/msg, per message of the b.N operations of n messages each.
+func reportCPU(b *testing.B, n int) func() {
+	cpu0, known := processCPU()
+	return func() {
+		if cpu1, ok := processCPU(); ok && known && b.N > 0 {
+			b.ReportMetric(float64(cpu1-cpu0)/float64(time.Microsecond)/float64(n*b.N), "cpu-µs/msg")
+		}
 	}
 }
 

@@ -31,7 +31,14 @@ type batchGate struct {
 }
 
 func newBatchGate(ctx context.Context) *batchGate {
-	return &batchGate{ctx: ctx, initialErr: ctx.Err()}
+	g := &batchGate{}
+	g.init(ctx)
+	return g
+}
+
+// init readies a zero gate for ctx.
+func (g *batchGate) init(ctx context.Context) {
+	g.ctx, g.initialErr = ctx, ctx.Err()
 }
 
 // blocked returns the error of a message that may not be started (it wraps the stop error or
@@ -142,7 +149,11 @@ func markNotSent(idx []int, results []alimtalk.Result, err error) {
 // setResult stores r as the Result of message i, keeping the Ref, To, Text and ScheduledAt
 // already filled when r has none.
 func setResult(results []alimtalk.Result, i int, r alimtalk.Result) {
-	old := results[i]
+	results[i] = mergeResult(results[i], r)
+}
+
+// mergeResult is r with its empty Ref, To, Text and ScheduledAt taken from old.
+func mergeResult(old, r alimtalk.Result) alimtalk.Result {
 	if r.Ref == "" {
 		r.Ref = old.Ref
 	}
@@ -155,7 +166,7 @@ func setResult(results []alimtalk.Result, i int, r alimtalk.Result) {
 	if r.ScheduledAt.IsZero() {
 		r.ScheduledAt = old.ScheduledAt
 	}
-	results[i] = r
+	return r
 }
 
 // postMessage sends one message body and maps the outcome onto a Result:

@@ -97,29 +97,15 @@ type sendJob struct {
 // refused are the tail, and StatusNotSent.
 func (c *Client) sendBatch(ctx context.Context, msgs []alimtalk.Message) ([]alimtalk.Result, error) {
 	results := make([]alimtalk.Result, len(msgs))
-	g := newBatchGate(ctx)
-	path := c.s.paths.SendAlimTalk
-	run := func(job sendJob) {
-		ch := job.chunk
-		m := ch.b.Ready[job.j]
-		ch.sent[job.j] = c.sendReady(ctx, g, path, m)
-		if ch.left.Add(-1) == 0 {
-			ch.complete(results)
-		}
-	}
+	br := &batchRun{c: c, ctx: ctx, path: c.s.paths.SendAlimTalk, results: results}
+	br.gate.init(ctx)
+	g := &br.gate
 
 	workers := min(c.s.concurrency, len(msgs))
-	var jobs chan sendJob
-	var wg sync.WaitGroup
+	var jobs chan<- sendJob
+	var wg *sync.WaitGroup
 	if workers > 1 {
-		jobs = make(chan sendJob, workers)
-		for range workers {
-			wg.Go(func() {
-				for job := range jobs {
-					run(job)
-				}
-			})
-		}
+		jobs, wg = br.startWorkers(workers)
 	}
 	chunkSize := min(max(4*workers, sendChunkMin), sendChunkMax)
 	// PrepareBatch refuses a Ref seen earlier in its own chunk; seen carries the Refs of
@@ -168,7 +154,7 @@ func (c *Client) sendBatch(ctx context.Context, msgs []alimtalk.Message) ([]alim
 			if jobs != nil {
 				jobs <- sendJob{ch, j}
 			} else {
-				run(sendJob{ch, j})
+				br.run(sendJob{ch, j})
 			}
 		}
 	}
@@ -180,6 +166,38 @@ func (c *Client) sendBatch(ctx context.Context, msgs []alimtalk.Message) ([]alim
 		return results, nil
 	}
 	return results, g.err()
+}
+
+// batchRun is what the workers of one sendBatch share.
+type batchRun struct {
+	c       *Client
+	ctx     context.Context
+	path    string
+	results []alimtalk.Result
+	gate    batchGate
+}
+
+// startWorkers starts n workers taking jobs from the returned channel until it is closed.
+func (br *batchRun) startWorkers(n int) (chan<- sendJob, *sync.WaitGroup) {
+	jobs := make(chan sendJob, n)
+	wg := &sync.WaitGroup{}
+	for range n {
+		wg.Go(func() {
+			for job := range jobs {
+				br.run(job)
+			}
+		})
+	}
+	return jobs, wg
+}
+
+// run sends one job and, when it was its chunk's last, merges the chunk's Results.
+func (br *batchRun) run(job sendJob) {
+	ch := job.chunk
+	ch.sent[job.j] = br.c.sendReady(br.ctx, &br.gate, br.path, ch.b.Ready[job.j])
+	if ch.left.Add(-1) == 0 {
+		ch.complete(br.results)
+	}
 }
 
 // refSeed hashes Refs for repeatedRefs.
@@ -246,9 +264,7 @@ func (c *Client) sendReady(ctx context.Context, g *batchGate, path string, m ali
 	}
 	got, stop := c.postMessage(ctx, "Send", path, body, !m.ScheduledAt.IsZero())
 	g.stop(stop)
-	results := []alimtalk.Result{r}
-	setResult(results, 0, got)
-	return results[0]
+	return mergeResult(r, got)
 }
 
 // alimTalkBody builds the send request of one prepared message, after the checks Prepare does

@@ -95,16 +95,12 @@ func (s *faultServer) start() {
 	go s.acceptLoop()
 }
 
-// refusedURL returns a loopback URL whose port was just closed: connecting to it is refused.
+// refusedURL returns a loopback URL on which connecting is refused: its port is held by a
+// socket that is bound but never listens (see reservePort), so no server started later by
+// another test can take it and count a request the cell expected to be refused.
 func refusedURL(t testing.TB) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	u := "http://" + ln.Addr().String()
-	_ = ln.Close()
-	return u
+	return "http://" + reservePort(t)
 }
 
 // Received is the number of requests fully received (request line, headers and body).

@@ -80,15 +80,20 @@ func TestRedeliveryAfterTheRaceSendsNothing(t *testing.T) {
 	t.Cleanup(srv.Close)
 	var n atomic.Int32
 	var cancelNext atomic.Pointer[context.CancelFunc]
-	mt := httpmock.NewMockTransport()
-	mt.RegisterResponder(http.MethodPost, srv.URL()+srv.Paths().SendAlimTalk, func(*http.Request) (*http.Response, error) {
+	// A plain RoundTripper, not httpmock: httpmock itself races the cancelled context against
+	// the responder's answer, so the client would sometimes see no answer at all.
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if r.URL.Path != srv.Paths().SendAlimTalk {
+			return nil, fmt.Errorf("unexpected path %s", r.URL.Path)
+		}
 		n.Add(1)
 		if f := cancelNext.Load(); f != nil {
 			(*f)()
 		}
-		return httpmock.NewStringResponse(http.StatusServiceUnavailable, `{"code":"503","error":"점검 중"}`), nil
+		return &http.Response{StatusCode: http.StatusServiceUnavailable, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(`{"code":"503","error":"점검 중"}`)), Request: r}, nil
 	})
-	c, err := srv.NewClient(ssoda.WithHTTPClient(&http.Client{Transport: mt}))
+	c, err := srv.NewClient(ssoda.WithHTTPClient(&http.Client{Transport: rt}))
 	require.NoError(t, err)
 	cfg := alimtalk.Config{Enabled: true, OrderEnabled: true, ShopName: "케이샵", ShopURL: "https://kshop.example",
 		SenderNumber: "02-1234-5678",

@@ -53,7 +53,7 @@ type batch struct {
 // non-empty Ref are refused after the first (ReasonDuplicate on "Ref"): Refs are the
 // reconciliation keys and must be unique.
 func prepareBatch(msgs []Message, src TemplateSource, lim Limits) *batch {
-	lim = lim.withDefaults()
+	prep := NewPreparer(lim)
 	// Sized once: appending would copy the prepared messages again at every growth.
 	b := &batch{results: make([]Result, len(msgs)), ready: make([]Message, 0, len(msgs)), positions: make([]int, 0, len(msgs))}
 	var seen map[string]struct{} // made at the first Ref
@@ -71,7 +71,7 @@ func prepareBatch(msgs []Message, src TemplateSource, lim Limits) *batch {
 		}
 		var prepared Message
 		if err == nil {
-			prepared, err = m.Prepare(tpl, lim)
+			prepared, err = prep.Prepare(m, tpl)
 		}
 		if err == nil && m.Ref != "" {
 			if seen == nil {

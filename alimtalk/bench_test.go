@@ -116,3 +116,18 @@ func BenchmarkPrepare(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPreparer is BenchmarkPrepare through a Preparer, as provider clients prepare a
+// batch: the limits defaulted and the template parsed once for the run.
+func BenchmarkPreparer(b *testing.B) {
+	tpl := benchTemplate
+	tpl.Buttons = []Button{{Type: ButtonWebLink, Name: "주문 상세", URLMobile: "#{shopUrl}/order/#{orderNo}"}}
+	m := Message{To: "010-1234-5678", TemplateCode: tpl.Code, Variables: benchVars, Failover: &Failover{From: "02-123-4567"}}
+	p := NewPreparer(DefaultLimits())
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Prepare(m, &tpl); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -77,7 +77,7 @@ type Button struct {
 // validate checks one button or quick reply, the index-th of list ("buttons",
 // "quick_replies"). Its field path ("buttons[2]") is built only for a problem, so a valid
 // button costs no allocation.
-func (b Button) validate(list string, index int, quickReply bool, lim Limits, errs FieldErrors) FieldErrors {
+func (b *Button) validate(list string, index int, quickReply bool, lim *Limits, errs FieldErrors) FieldErrors {
 	where := func(field string) string { return list + "[" + strconv.Itoa(index) + "]" + field }
 	add := func(field string, r Reason, detail string) {
 		errs = append(errs, &FieldError{Key: where(field), Reason: r, Detail: detail})
@@ -231,10 +231,11 @@ func hasPrefixFold(s, prefix string) bool {
 // (keys "buttons[i].…").
 // It returns nil or FieldErrors.
 func ValidateButtons(buttons []Button, withQuickReplies bool, lim Limits) error {
-	return validateButtonList(buttons, withQuickReplies, lim.withDefaults(), nil).err()
+	lim = lim.withDefaults()
+	return validateButtonList(buttons, withQuickReplies, &lim, nil).err()
 }
 
-func validateButtonList(buttons []Button, withQuickReplies bool, lim Limits, errs FieldErrors) FieldErrors {
+func validateButtonList(buttons []Button, withQuickReplies bool, lim *Limits, errs FieldErrors) FieldErrors {
 	limit := lim.Buttons
 	detail := ""
 	if withQuickReplies {
@@ -244,7 +245,8 @@ func validateButtonList(buttons []Button, withQuickReplies bool, lim Limits, err
 	if len(buttons) > limit {
 		errs = append(errs, &FieldError{Key: "buttons", Reason: ReasonTooMany, Limit: limit, Got: len(buttons), Detail: detail})
 	}
-	for i, b := range buttons {
+	for i := range buttons {
+		b := &buttons[i]
 		errs = b.validate("buttons", i, false, lim, errs)
 		if withQuickReplies && (b.Type == ButtonDelivery || b.Type == ButtonChannelAdd) {
 			errs = append(errs, &FieldError{Key: "buttons[" + strconv.Itoa(i) + "].type", Reason: ReasonNotAllowed,
@@ -254,12 +256,12 @@ func validateButtonList(buttons []Button, withQuickReplies bool, lim Limits, err
 	return errs
 }
 
-func validateQuickReplies(replies []Button, lim Limits, errs FieldErrors) FieldErrors {
+func validateQuickReplies(replies []Button, lim *Limits, errs FieldErrors) FieldErrors {
 	if len(replies) > lim.QuickReplies {
 		errs = append(errs, &FieldError{Key: "quick_replies", Reason: ReasonTooMany, Limit: lim.QuickReplies, Got: len(replies)})
 	}
-	for i, q := range replies {
-		errs = q.validate("quick_replies", i, true, lim, errs)
+	for i := range replies {
+		errs = replies[i].validate("quick_replies", i, true, lim, errs)
 	}
 	return errs
 }

@@ -2,6 +2,7 @@ package alimtalk
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/kshop-dev/kshop/internal/phone"
 	"github.com/kshop-dev/kshop/internal/wire"
@@ -59,10 +60,32 @@ type Failover struct {
 // refusing the whole notification over its fallback text would cost more than a carrier's
 // substitute glyph, and counting it conservatively moves borderline texts to LMS.
 func chooseFailoverKind(content string, lim Limits) FailoverKind {
-	if wire.EUCKRLenLenient(content) <= lim.SMSBytes {
+	return kindForLength(wire.EUCKRLenLenient(content), lim)
+}
+
+// kindForLength is chooseFailoverKind for content of euckr bytes (wire.EUCKRLenLenient).
+func kindForLength(euckr int, lim Limits) FailoverKind {
+	if euckr <= lim.SMSBytes {
 		return FailoverSMS
 	}
 	return FailoverLMS
+}
+
+// euckrLenAndRunes returns wire.EUCKRLenLenient(s) and utf8.RuneCountInString(s) in one pass
+// over s, which a long LMS text needs both of: every character counts 1 byte when ASCII and 2
+// otherwise (an invalid byte is one character, like U+FFFD).
+func euckrLenAndRunes(s string) (euckr, runes int) {
+	for i := 0; i < len(s); runes++ {
+		if s[i] < utf8.RuneSelf {
+			i++
+			euckr++
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		euckr += 2
+	}
+	return euckr, runes
 }
 
 // resolve returns the failover ready for a provider: Content defaulted to text, Kind resolved
@@ -93,10 +116,10 @@ func (f Failover) resolve(text string, lim Limits, errs FieldErrors) (Failover, 
 			f.From = num.DigitsOf(f.From)
 		}
 	}
-	bytes := wire.EUCKRLenLenient(f.Content)
+	bytes, contentRunes := euckrLenAndRunes(f.Content)
 	switch f.Kind {
 	case FailoverAuto:
-		f.Kind = chooseFailoverKind(f.Content, lim)
+		f.Kind = kindForLength(bytes, lim)
 	case FailoverSMS:
 		if bytes > lim.SMSBytes {
 			errs = append(errs, &FieldError{Key: "failover.content", Reason: ReasonTooLong, Limit: lim.SMSBytes, Got: bytes,
@@ -110,8 +133,8 @@ func (f Failover) resolve(text string, lim Limits, errs FieldErrors) (Failover, 
 		f.Subject = ""
 	}
 	if f.Kind == FailoverLMS {
-		if n := runes(f.Content); n > lim.LMSRunes {
-			errs = append(errs, &FieldError{Key: "failover.content", Reason: ReasonTooLong, Limit: lim.LMSRunes, Got: n})
+		if contentRunes > lim.LMSRunes {
+			errs = append(errs, &FieldError{Key: "failover.content", Reason: ReasonTooLong, Limit: lim.LMSRunes, Got: contentRunes})
 		}
 		if n := wire.EUCKRLenLenient(f.Subject); n > lim.LMSSubjectBytes {
 			errs = append(errs, &FieldError{Key: "failover.subject", Reason: ReasonTooLong, Limit: lim.LMSSubjectBytes, Got: n,

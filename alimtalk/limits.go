@@ -116,44 +116,100 @@ func DefaultLimits() Limits {
 	}
 }
 
-// withDefaults returns l with every zero (or negative) field replaced by its default.
+// withDefaults returns l with every zero (or negative) field replaced by its default. Every
+// Message.Prepare calls it, so it is written out field by field, without a helper closure.
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits()
-	fill := func(v *int, def int) {
-		if *v <= 0 {
-			*v = def
-		}
+	if l.ContentRunes <= 0 {
+		l.ContentRunes = d.ContentRunes
 	}
-	fill(&l.ContentRunes, d.ContentRunes)
-	fill(&l.ItemListContentRunes, d.ItemListContentRunes)
-	fill(&l.Variables, d.Variables)
-	fill(&l.Buttons, d.Buttons)
-	fill(&l.ButtonsWithQuickReplies, d.ButtonsWithQuickReplies)
-	fill(&l.QuickReplies, d.QuickReplies)
-	fill(&l.ButtonNameRunes, d.ButtonNameRunes)
-	fill(&l.URLRunes, d.URLRunes)
-	fill(&l.TitleRunes, d.TitleRunes)
-	fill(&l.SubtitleRunes, d.SubtitleRunes)
-	fill(&l.ExtraRunes, d.ExtraRunes)
-	fill(&l.AdRunes, d.AdRunes)
-	fill(&l.TemplateNameRunes, d.TemplateNameRunes)
-	fill(&l.HeaderRunes, d.HeaderRunes)
-	fill(&l.HighlightTitleRunes, d.HighlightTitleRunes)
-	fill(&l.HighlightTitleWithImageRunes, d.HighlightTitleWithImageRunes)
-	fill(&l.HighlightDescriptionRunes, d.HighlightDescriptionRunes)
-	fill(&l.HighlightDescriptionWithImageRunes, d.HighlightDescriptionWithImageRunes)
-	fill(&l.ItemsMin, d.ItemsMin)
-	fill(&l.ItemsMax, d.ItemsMax)
-	fill(&l.ItemTitleRunes, d.ItemTitleRunes)
-	fill(&l.ItemDescriptionRunes, d.ItemDescriptionRunes)
-	fill(&l.SummaryTitleRunes, d.SummaryTitleRunes)
-	fill(&l.SummaryDescriptionRunes, d.SummaryDescriptionRunes)
-	fill(&l.SMSBytes, d.SMSBytes)
-	fill(&l.LMSRunes, d.LMSRunes)
-	fill(&l.LMSSubjectBytes, d.LMSSubjectBytes)
-	fill(&l.SenderKeyLength, d.SenderKeyLength)
-	fill(&l.TemplateCodeMin, d.TemplateCodeMin)
-	fill(&l.TemplateCodeMax, d.TemplateCodeMax)
+	if l.ItemListContentRunes <= 0 {
+		l.ItemListContentRunes = d.ItemListContentRunes
+	}
+	if l.Variables <= 0 {
+		l.Variables = d.Variables
+	}
+	if l.Buttons <= 0 {
+		l.Buttons = d.Buttons
+	}
+	if l.ButtonsWithQuickReplies <= 0 {
+		l.ButtonsWithQuickReplies = d.ButtonsWithQuickReplies
+	}
+	if l.QuickReplies <= 0 {
+		l.QuickReplies = d.QuickReplies
+	}
+	if l.ButtonNameRunes <= 0 {
+		l.ButtonNameRunes = d.ButtonNameRunes
+	}
+	if l.URLRunes <= 0 {
+		l.URLRunes = d.URLRunes
+	}
+	if l.TitleRunes <= 0 {
+		l.TitleRunes = d.TitleRunes
+	}
+	if l.SubtitleRunes <= 0 {
+		l.SubtitleRunes = d.SubtitleRunes
+	}
+	if l.ExtraRunes <= 0 {
+		l.ExtraRunes = d.ExtraRunes
+	}
+	if l.AdRunes <= 0 {
+		l.AdRunes = d.AdRunes
+	}
+	if l.TemplateNameRunes <= 0 {
+		l.TemplateNameRunes = d.TemplateNameRunes
+	}
+	if l.HeaderRunes <= 0 {
+		l.HeaderRunes = d.HeaderRunes
+	}
+	if l.HighlightTitleRunes <= 0 {
+		l.HighlightTitleRunes = d.HighlightTitleRunes
+	}
+	if l.HighlightTitleWithImageRunes <= 0 {
+		l.HighlightTitleWithImageRunes = d.HighlightTitleWithImageRunes
+	}
+	if l.HighlightDescriptionRunes <= 0 {
+		l.HighlightDescriptionRunes = d.HighlightDescriptionRunes
+	}
+	if l.HighlightDescriptionWithImageRunes <= 0 {
+		l.HighlightDescriptionWithImageRunes = d.HighlightDescriptionWithImageRunes
+	}
+	if l.ItemsMin <= 0 {
+		l.ItemsMin = d.ItemsMin
+	}
+	if l.ItemsMax <= 0 {
+		l.ItemsMax = d.ItemsMax
+	}
+	if l.ItemTitleRunes <= 0 {
+		l.ItemTitleRunes = d.ItemTitleRunes
+	}
+	if l.ItemDescriptionRunes <= 0 {
+		l.ItemDescriptionRunes = d.ItemDescriptionRunes
+	}
+	if l.SummaryTitleRunes <= 0 {
+		l.SummaryTitleRunes = d.SummaryTitleRunes
+	}
+	if l.SummaryDescriptionRunes <= 0 {
+		l.SummaryDescriptionRunes = d.SummaryDescriptionRunes
+	}
+	if l.SMSBytes <= 0 {
+		l.SMSBytes = d.SMSBytes
+	}
+	if l.LMSRunes <= 0 {
+		l.LMSRunes = d.LMSRunes
+	}
+	if l.LMSSubjectBytes <= 0 {
+		l.LMSSubjectBytes = d.LMSSubjectBytes
+	}
+	if l.SenderKeyLength <= 0 {
+		l.SenderKeyLength = d.SenderKeyLength
+	}
+	if l.TemplateCodeMin <= 0 {
+		l.TemplateCodeMin = d.TemplateCodeMin
+	}
+	if l.TemplateCodeMax <= 0 {
+		l.TemplateCodeMax = d.TemplateCodeMax
+	}
 	if l.ScheduleHorizon <= 0 {
 		l.ScheduleHorizon = d.ScheduleHorizon
 	}

@@ -92,6 +92,36 @@ func (m Message) Validate(lim Limits) error {
 // is m unchanged.
 func (m Message) Prepare(tpl *Template, lim Limits) (Message, error) {
 	lim = lim.withDefaults()
+	return m.prepare(tpl, &lim, nil)
+}
+
+// Preparer prepares messages one after another as Message.Prepare does, with the same
+// results and errors, for a sender that prepares many: its limits take their defaults once,
+// and the content of the template it last saw stays parsed, with its literal text already
+// checked, so that a run of messages of one template costs only their own values. A Preparer
+// is not safe for concurrent use; give each goroutine its own. The zero Preparer is not
+// usable: call NewPreparer.
+type Preparer struct {
+	lim     Limits
+	content compiledPattern
+}
+
+// NewPreparer returns a Preparer for the limits lim (zero fields take the defaults).
+func NewPreparer(lim Limits) *Preparer { return &Preparer{lim: lim.withDefaults()} }
+
+// Prepare is m.Prepare(tpl, lim) with the Preparer's limits. tpl may change from one call to
+// the next (the Preparer notices a different Content), but must not be modified during a call.
+func (p *Preparer) Prepare(m Message, tpl *Template) (Message, error) {
+	var cp *compiledPattern
+	if tpl != nil {
+		p.content.use(tpl.Content)
+		cp = &p.content
+	}
+	return m.prepare(tpl, &p.lim, cp)
+}
+
+// prepare is Prepare with lim defaulted; content, when not nil, is tpl.Content compiled.
+func (m Message) prepare(tpl *Template, lim *Limits, content *compiledPattern) (Message, error) {
 	out := m
 	var errs FieldErrors
 	var missing []string
@@ -127,21 +157,21 @@ func (m Message) Prepare(tpl *Template, lim Limits) (Message, error) {
 		}
 	}
 
-	out.Text, missing, errs = prepareText(m, tpl, lim, missing, errs)
-	out.Title, missing, errs = prepareTitle(m, tpl, lim, missing, errs)
-	out.Buttons, missing, errs = prepareButtons(m, tpl, lim, missing, errs)
+	out.Text, missing, errs = prepareText(&m, tpl, content, lim, missing, errs)
+	out.Title, missing, errs = prepareTitle(&m, tpl, lim, missing, errs)
+	out.Buttons, missing, errs = prepareButtons(&m, tpl, lim, missing, errs)
 
 	if len(missing) > 0 {
 		errs = append(errs, &FieldError{Key: "variables", Reason: ReasonMissingVariables,
 			Err: &MissingVariablesError{Names: missing}})
 	}
 	if m.Failover != nil {
-		f, ferrs := m.Failover.resolve(out.Text, lim, errs)
+		f, ferrs := m.Failover.resolve(out.Text, *lim, errs)
 		errs = ferrs
 		out.Failover = &f
 	}
 	if !m.ScheduledAt.IsZero() {
-		errs = checkSchedule(m.ScheduledAt, lim, errs)
+		errs = checkSchedule(m.ScheduledAt, *lim, errs)
 		out.ScheduledAt = m.ScheduledAt.In(wire.KST)
 	}
 	if len(errs) > 0 {
@@ -166,14 +196,26 @@ func normalizeRecipient(to string) (string, *FieldError) {
 	return num.DigitsOf(to), nil
 }
 
-func prepareText(m Message, tpl *Template, lim Limits, missing []string, errs FieldErrors) (string, []string, FieldErrors) {
+// prepareText renders or checks the text. content, when not nil, is tpl.Content compiled.
+func prepareText(m *Message, tpl *Template, content *compiledPattern, lim *Limits, missing []string, errs FieldErrors) (string, []string, FieldErrors) {
 	text := m.Text
+	scanned := false
+	var n int
+	var fault Reason
 	switch {
+	case text == "" && content != nil:
+		text, missing, n, fault = content.render(m.Variables, missing)
+		scanned = true
 	case text == "" && tpl != nil:
 		text, missing = renderPattern(tpl.Content, m.Variables, missing)
 	case text == "":
 		errs = append(errs, &FieldError{Key: "text", Reason: ReasonRequired,
 			Detail: "give the text, or the template and its variables"})
+	case content != nil:
+		if mm := matchLiterals(content.lits, text); mm != nil {
+			mm.TemplateCode = tpl.Code
+			errs = append(errs, &FieldError{Key: "text", Reason: ReasonMismatch, Err: mm})
+		}
 	case tpl != nil:
 		if mm := matchPattern(tpl.Content, text); mm != nil {
 			mm.TemplateCode = tpl.Code
@@ -189,8 +231,10 @@ func prepareText(m Message, tpl *Template, lim Limits, missing []string, errs Fi
 	if tpl != nil && tpl.Emphasis == EmphasisItemList {
 		limit = lim.ItemListContentRunes
 	}
-	// One pass counts the characters and looks for control characters and bad UTF-8.
-	n, fault := scanText(text, true)
+	if !scanned {
+		// One pass counts the characters and looks for control characters and bad UTF-8.
+		n, fault = scanText(text, true)
+	}
 	if n > limit {
 		errs = append(errs, &FieldError{Key: "text", Reason: ReasonTooLong, Limit: limit, Got: n})
 	}
@@ -204,7 +248,7 @@ func prepareText(m Message, tpl *Template, lim Limits, missing []string, errs Fi
 	return text, missing, errs
 }
 
-func prepareTitle(m Message, tpl *Template, lim Limits, missing []string, errs FieldErrors) (string, []string, FieldErrors) {
+func prepareTitle(m *Message, tpl *Template, lim *Limits, missing []string, errs FieldErrors) (string, []string, FieldErrors) {
 	title := m.Title
 	if tpl == nil && title != "" {
 		errs = append(errs, &FieldError{Key: "title", Reason: ReasonNotAllowed,
@@ -236,7 +280,7 @@ func prepareTitle(m Message, tpl *Template, lim Limits, missing []string, errs F
 	return title, missing, errs
 }
 
-func prepareButtons(m Message, tpl *Template, lim Limits, missing []string, errs FieldErrors) ([]Button, []string, FieldErrors) {
+func prepareButtons(m *Message, tpl *Template, lim *Limits, missing []string, errs FieldErrors) ([]Button, []string, FieldErrors) {
 	buttons := m.Buttons
 	switch {
 	case len(buttons) == 0 && tpl != nil && len(tpl.Buttons) > 0:

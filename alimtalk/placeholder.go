@@ -32,7 +32,9 @@ func placeholderAt(s string, i int) (name string, end int, ok bool) {
 		switch s[j] {
 		case '}':
 			name = s[i+2 : j]
-			if strings.TrimSpace(name) == "" {
+			// A name starting with a printable ASCII character is not blank; only others
+			// need the full check.
+			if c := s[i+2]; name == "" || (c <= ' ' || c >= utf8.RuneSelf) && strings.TrimSpace(name) == "" {
 				return "", 0, false
 			}
 			return name, j + 1, true
@@ -111,7 +113,9 @@ func renderPattern(pattern string, vars map[string]string, missing []string) (st
 	for _, l := range lits {
 		size += len(l)
 	}
-	for _, n := range names {
+	// The values replace the names in place, so each variable is looked up once.
+	values := names
+	for i, n := range names {
 		v, ok := vars[n]
 		if !ok {
 			absent = true
@@ -120,6 +124,7 @@ func renderPattern(pattern string, vars map[string]string, missing []string) (st
 			}
 			continue
 		}
+		values[i] = v
 		size += len(v)
 	}
 	if absent {
@@ -127,9 +132,9 @@ func renderPattern(pattern string, vars map[string]string, missing []string) (st
 	}
 	var b strings.Builder
 	b.Grow(size)
-	for i, n := range names {
+	for i, v := range values {
 		b.WriteString(lits[i])
-		b.WriteString(vars[n])
+		b.WriteString(v)
 	}
 	b.WriteString(lits[len(lits)-1])
 	return b.String(), missing
@@ -147,6 +152,11 @@ func renderPattern(pattern string, vars map[string]string, missing []string) (st
 func matchPattern(pattern, text string) *MismatchError {
 	var litBuf, nameBuf [stackSegments]string
 	lits, _ := parsePattern(pattern, litBuf[:0], nameBuf[:0])
+	return matchLiterals(lits, text)
+}
+
+// matchLiterals is matchPattern with the pattern's literal parts parsed already.
+func matchLiterals(lits []string, text string) *MismatchError {
 	first := lits[0]
 	if len(lits) == 1 {
 		if text == first {
@@ -262,4 +272,87 @@ func truncateRunes(s string, n int) string {
 		i += size
 	}
 	return s
+}
+
+// compiledPattern is a template text parsed once for a run of messages (Preparer): its
+// literal parts and placeholder names, and each literal's length in characters and first text
+// fault under the multi-line rules, so that rendering a message reads only its values.
+type compiledPattern struct {
+	src         string
+	valid       bool // the fields below describe src
+	lits, names []string
+	litRunes    []int
+	litFaults   []Reason
+}
+
+// use makes c describe src, parsing it unless it already does.
+func (c *compiledPattern) use(src string) {
+	if c.valid && c.src == src {
+		return
+	}
+	c.src, c.valid = src, true
+	c.lits, c.names = parsePattern(src, c.lits[:0], c.names[:0])
+	c.litRunes, c.litFaults = c.litRunes[:0], c.litFaults[:0]
+	for _, l := range c.lits {
+		n, fault := scanText(l, true)
+		c.litRunes = append(c.litRunes, n)
+		c.litFaults = append(c.litFaults, fault)
+	}
+}
+
+// render is renderPattern(c.src, vars, missing) that also returns what scanText(text, true)
+// would: the text's length in characters and its first fault. When every part is valid UTF-8
+// the text's characters are the parts' characters in order, so the literals' figures are
+// reused and only the values are scanned; otherwise bytes of neighbouring parts could join
+// into other characters, and the whole text is scanned.
+func (c *compiledPattern) render(vars map[string]string, missing []string) (text string, _ []string, n int, fault Reason) {
+	if len(c.names) == 0 {
+		return c.src, missing, c.litRunes[0], c.litFaults[0]
+	}
+	var valueBuf [stackSegments]string
+	values := valueBuf[:0]
+	size, absent := 0, false
+	for _, name := range c.names {
+		v, ok := vars[name]
+		if !ok {
+			absent = true
+			if !containsString(missing, name) {
+				missing = append(missing, name)
+			}
+		}
+		values = append(values, v)
+		size += len(v)
+	}
+	if absent {
+		return "", missing, 0, 0
+	}
+	invalid := false
+	part := func(runes int, f Reason) {
+		n += runes
+		if fault == 0 {
+			fault = f
+		}
+		invalid = invalid || f == ReasonInvalidUTF8
+	}
+	for i, v := range values {
+		size += len(c.lits[i])
+		part(c.litRunes[i], c.litFaults[i])
+		part(scanText(v, true))
+	}
+	last := len(c.lits) - 1
+	size += len(c.lits[last])
+	part(c.litRunes[last], c.litFaults[last])
+
+	var b strings.Builder
+	b.Grow(size)
+	for i, v := range values {
+		b.WriteString(c.lits[i])
+		b.WriteString(v)
+	}
+	b.WriteString(c.lits[last])
+	text = b.String()
+	if invalid {
+		n, fault = scanText(text, true)
+	}
+	return text, missing, n, fault
 }

@@ -187,8 +187,8 @@ func (t *Template) Validate(lim Limits) error {
 
 	errs = t.validateMessageType(lim, errs)
 	errs = t.validateEmphasis(emphasis, lim, errs)
-	errs = validateButtonList(t.Buttons, len(t.QuickReplies) > 0, lim, errs)
-	errs = validateQuickReplies(t.QuickReplies, lim, errs)
+	errs = validateButtonList(t.Buttons, len(t.QuickReplies) > 0, &lim, errs)
+	errs = validateQuickReplies(t.QuickReplies, &lim, errs)
 
 	if t.CategoryCode != "" && !isDigits(t.CategoryCode, 6) {
 		add("category_code", ReasonInvalid, "must be 6 digits")

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -57,8 +56,6 @@ type Client struct {
 	limits alimtalk.Limits
 	tr     *transport.Client
 	prefix []byte // `{"userid":…,"api_key":…,` — the start of every request body
-	// bodyPerMessage is the size per message of the last request body, for sizing the next.
-	bodyPerMessage *atomic.Int64
 }
 
 // Compile-time check: the Client is an AlimTalk provider.
@@ -79,7 +76,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	if err := checkCredentials(creds); err != nil {
 		return nil, err
 	}
-	c := &Client{creds: creds, s: s, limits: s.limits, bodyPerMessage: new(atomic.Int64)}
+	c := &Client{creds: creds, s: s, limits: s.limits}
 	if c.limits.Now == nil {
 		c.limits.Now = s.now // WithClock also drives the reservation checks
 	}

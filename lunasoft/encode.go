@@ -28,7 +28,7 @@ func appendMessage(b []byte, n int, wm *wireMessage) []byte {
 	b = field(b, "custom_key", m.Ref)
 	b = append(b, `,"msg_content":`...)
 	text := len(b)
-	b = appendString(b, m.Text)
+	b = appendValidString(b, m.Text) // Prepare refuses a text that is not valid UTF-8
 	end := len(b)
 	sms, use := m.Text, `"0"`
 	if m.Failover != nil {
@@ -106,6 +106,13 @@ func appendString(b []byte, s string) []byte {
 	if !utf8.ValidString(s) {
 		return appendStringSlow(b, s)
 	}
+	return appendValidString(b, s)
+}
+
+// appendValidString is appendString for s known to be valid UTF-8 (checked before, as
+// alimtalk.Message.Prepare checks a message's text). Should s hold invalid UTF-8 after all,
+// its bytes are copied as they are, never read out of range.
+func appendValidString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); i++ {
@@ -114,8 +121,7 @@ func appendString(b []byte, s string) []byte {
 			continue
 		}
 		if c == 0xE2 {
-			// Valid UTF-8, so two continuation bytes follow.
-			if s[i+1] != 0x80 || s[i+2]&^1 != 0xA8 {
+			if i+2 >= len(s) || s[i+1] != 0x80 || s[i+2]&^1 != 0xA8 {
 				continue
 			}
 			b = append(b, s[start:i]...)
@@ -144,6 +150,10 @@ func appendEscaped(b []byte, c byte) []byte {
 		return append(b, '\\', 'r')
 	case '\t':
 		return append(b, '\\', 't')
+	case '\b':
+		return append(b, '\\', 'b')
+	case '\f':
+		return append(b, '\\', 'f')
 	}
 	return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
 }

@@ -59,11 +59,13 @@ type Message struct {
 // Messages are grouped by template (one request carries one template_id, a JSON number: a
 // TemplateCode that is neither an integer nor an alias of the TemplateCatalog given with
 // WithTemplates makes its message StatusInvalid), split into requests of at most
-// WithChunkSize (1,000) messages, and sent by WithConcurrency (4) workers. Each chunk is
-// prepared just before it is sent (provider.PrepareBatch: phone numbers normalized, texts
-// rendered from or matched against the template, titles and buttons filled, reservation
-// times checked against Limits.ScheduleHorizon, control characters refused), so the memory a
-// call holds grows with the concurrency times the chunk size, not with the batch. Lunasoft's
+// WithChunkSize (1,000) messages, and sent by WithConcurrency (4) workers, the first as soon
+// as its chunk is full. Each chunk is prepared just before it is sent, message by message, as
+// alimtalk.Message.Prepare does (phone numbers normalized, texts rendered from or matched
+// against the template, titles and buttons filled, reservation times checked against
+// Limits.ScheduleHorizon, control characters refused), and encoded as it is prepared, so the
+// memory a call holds beyond its Results grows with the concurrency times the chunk size, not
+// with the batch. Lunasoft's
 // own rules are checked too: custom_key ≤ 40, sms_content ≤ 1,000, btn_url fields ≤ 100,
 // carrier_code and invoice_number for delivery-tracking templates, every link button's URLs.
 // A message that fails alone gets StatusInvalid and is never sent; the others go on.
@@ -143,19 +145,21 @@ func (c *Client) sendAll(ctx context.Context, n int, msg func(int) *alimtalk.Mes
 		m := msg(i)
 		ref := m.Ref
 		if ref == "" {
+			// Only a generated Ref is stored ahead; sendChunk takes the others from the message.
 			ref = c.s.newRef()
+			results[i].Ref = ref
 		} else {
 			if seen == nil {
 				seen = make(map[string]struct{}, n-i)
 			}
-			if _, dup := seen[ref]; dup {
+			// One map operation: the set grows unless the Ref was in it already.
+			before := len(seen)
+			if seen[ref] = struct{}{}; len(seen) == before {
 				results[i] = c.invalidAlone(*m, ref, extOf(ext, i), alimtalk.FieldErrors{{Field: "Ref", Key: "custom_key", Reason: alimtalk.ReasonDuplicate,
 					Detail: "another message in the call has the same ref (custom_key)"}})
 				continue
 			}
-			seen[ref] = struct{}{}
 		}
-		results[i].Ref = ref
 		// Messages of a batch mostly share their template: resolve a code once per run.
 		if i == 0 || m.TemplateCode != lastCode {
 			lastCode, last = m.TemplateCode, nil
@@ -347,6 +351,9 @@ type wireMessage struct {
 type chunkWorker struct {
 	sent []int32 // the indexes of the messages in the request, in the order of their "no"
 	tpl  templateInfo
+	prep *alimtalk.Preparer
+	// sampled is the size of the first messages of the current request, for sizing its body.
+	sampled int
 }
 
 // templateInfo is what the checks need of a message's template, looked up once for a run of
@@ -382,17 +389,21 @@ func (w *chunkWorker) template(c *Client, code string) *templateInfo {
 	return t
 }
 
-// sendChunk prepares and checks each message of one chunk (alimtalk.Message.Prepare, then the
-// Lunasoft rules), writes its Result, appends the valid ones to the request body as it goes,
+// sendChunk prepares and checks each message of one chunk (alimtalk.Message.Prepare, through
+// the worker's Preparer, then the Lunasoft rules), writes its Result, appends the valid ones to the request body as it goes,
 // and sends the request.
 func (c *Client) sendChunk(ctx context.Context, gate *batchGate, ch chunk, msg func(int) *alimtalk.Message, ext func(int) *Message,
 	results []alimtalk.Result, w *chunkWorker) {
 	w.tpl.valid = false // the template source may answer differently from one call to the next
-	if w.sent == nil {
+	if w.prep == nil {
 		w.sent = make([]int32, 0, c.s.chunkSize)
+		w.prep = alimtalk.NewPreparer(c.limits)
 	}
 	sent := w.sent[:0]
-	body := make([]byte, 0, c.bodyCap(len(ch.indexes)))
+	// The body starts with room for a few messages; once they are written, their size tells
+	// the size of the rest, and the body is allocated once more, at about its final size.
+	const sample = 16
+	body := make([]byte, 0, len(c.prefix)+64+min(len(ch.indexes), sample)*512)
 	body = append(body, c.prefix...)
 	body = append(body, `"template_id":`...)
 	body = strconv.AppendInt(body, ch.id, 10)
@@ -403,7 +414,9 @@ func (c *Client) sendChunk(ctx context.Context, gate *batchGate, ch chunk, msg f
 		x := extOf(ext, i)
 		appUser := x.appUserOnly()
 		m := *msg(i)
-		m.Ref = r.Ref
+		if r.Ref != "" {
+			m.Ref = r.Ref // generated
+		}
 		if appUser {
 			m.To = placeholderTo
 		}
@@ -414,7 +427,7 @@ func (c *Client) sendChunk(ctx context.Context, gate *batchGate, ch chunk, msg f
 			err = alimtalk.FieldErrors{{Field: "TemplateCode", Key: "template_code", Reason: alimtalk.ReasonInvalid,
 				Detail: "unknown template: give the text or register the template"}}
 		} else {
-			p, err = m.Prepare(t.tpl, c.limits)
+			p, err = w.prep.Prepare(m, t.tpl)
 		}
 		if err != nil {
 			*r = alimtalk.Result{Ref: m.Ref, Status: alimtalk.StatusInvalid, Err: err}
@@ -423,9 +436,13 @@ func (c *Client) sendChunk(ctx context.Context, gate *batchGate, ch chunk, msg f
 			}
 			continue
 		}
-		*r = alimtalk.Result{Ref: p.Ref, To: p.To, ScheduledAt: p.ScheduledAt}
-		if appUser {
-			r.To = ""
+		// r is zero but for a generated Ref: set only what the message has.
+		r.Ref = p.Ref
+		if !appUser {
+			r.To = p.To
+		}
+		if !p.ScheduledAt.IsZero() {
+			r.ScheduledAt = p.ScheduledAt
 		}
 		wm, errs := c.resolve(&p, x, t)
 		if len(errs) > 0 {
@@ -436,15 +453,21 @@ func (c *Client) sendChunk(ctx context.Context, gate *batchGate, ch chunk, msg f
 		if len(sent) > 0 {
 			body = append(body, ',')
 		}
+		start := len(body)
 		body = appendMessage(body, len(sent), &wm)
 		sent = append(sent, k)
+		if len(sent) == sample {
+			w.sampled += len(body) - start
+			body = sizeFor(body, len(ch.indexes)-(len(sent)), w.sampled/sample)
+		} else if len(sent) < sample {
+			w.sampled += len(body) - start
+		}
 	}
 	body = append(body, "]}"...)
-	w.sent = sent
+	w.sent, w.sampled = sent, 0
 	if len(sent) == 0 {
 		return
 	}
-	c.noteBody(len(body), len(sent))
 	c.sendRequest(ctx, gate, body, sent, results)
 	if c.s.pending != nil {
 		for _, i := range sent {
@@ -465,20 +488,17 @@ func recipientDigits(to string) string {
 	return num.DigitsOf(to)
 }
 
-// bodyCap is the capacity to give the body of a request of n messages: the size per message
-// of the last request sent, so that a body is allocated once, at about its final size.
-func (c *Client) bodyCap(n int) int {
-	per := int(c.bodyPerMessage.Load())
-	if per <= 0 {
-		per = 512
+// sizeFor returns body with room for up to more messages of about per bytes each (an eighth
+// more, for longer ones) and the closing brackets: body itself when it has the room, else a
+// copy, the one growth of a request body.
+func sizeFor(body []byte, more, per int) []byte {
+	need := len(body) + more*(per+per/8+1) + 8
+	if cap(body) >= need {
+		return body
 	}
-	return len(c.prefix) + 64 + n*per
-}
-
-// noteBody records the size per message of a body of n messages, for bodyCap.
-func (c *Client) noteBody(size, n int) {
-	per := (size-len(c.prefix))/n + 16
-	c.bodyPerMessage.Store(int64(min(per, 16<<10)))
+	grown := make([]byte, len(body), need)
+	copy(grown, body)
+	return grown
 }
 
 // appUserOnly reports a message addressed by app user ID alone (false for nil).

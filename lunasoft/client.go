@@ -15,6 +15,7 @@ import (
 	"github.com/kshop-dev/kshop/alimtalk"
 	"github.com/kshop-dev/kshop/internal/secret"
 	"github.com/kshop-dev/kshop/internal/transport"
+	"github.com/kshop-dev/kshop/internal/wire"
 )
 
 // Credentials are the Lunasoft account ID and the API key Lunasoft issued for it (Godomall's
@@ -250,7 +251,7 @@ func (c *Client) apiError(op string, a *answer, body []byte, unknown bool, cause
 		HTTPStatus:     a.status,
 		VendorCode:     red.Text(a.code),
 		Message:        red.Text(a.message),
-		Body:           []byte(red.Text(string(capBody(body)))),
+		Body:           []byte(red.Text(string(wire.CapBody(body, maxErrorBody)))),
 		unauthorized:   !unknown && unauthorized(a.status, a.code, a.message),
 		outcomeUnknown: unknown,
 		cause:          cause,
@@ -266,18 +267,6 @@ func (c *Client) badAnswer(op string, status int, header http.Header, body []byt
 	}
 	return &ResponseError{
 		Op: op, HTTPStatus: status, ContentType: red.Text(ct), Message: red.Text(reason),
-		Body: []byte(red.Text(string(capBody(body)))), outcomeUnknown: unknown, cause: cause,
+		Body: []byte(red.Text(string(wire.CapBody(body, maxErrorBody)))), outcomeUnknown: unknown, cause: cause,
 	}
-}
-
-// capBody returns at most maxErrorBody bytes of b, cut at a rune boundary.
-func capBody(b []byte) []byte {
-	if len(b) <= maxErrorBody {
-		return append([]byte(nil), b...)
-	}
-	cut := b[:maxErrorBody]
-	for len(cut) > 0 && !utf8.Valid(cut) {
-		cut = cut[:len(cut)-1]
-	}
-	return append([]byte(nil), cut...)
 }

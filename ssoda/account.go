@@ -46,16 +46,16 @@ func decodePoints(a *answer) *Points {
 	p := &Points{Raw: json.RawMessage(a.raw)}
 	for _, where := range []struct {
 		prefix string
-		obj    jsonObject
-	}{{"content.", a.contentObject()}, {"", a.root}, {"data.", a.root.obj("data")}} {
+		obj    wire.Object
+	}{{"content.", a.contentObject()}, {"", a.root}, {"data.", a.root.Obj("data")}} {
 		for _, name := range pointFields {
-			if v, ok := parseAmount(where.obj.str(name)); ok {
+			if v, ok := parseAmount(where.obj.Str(name)); ok {
 				p.Amount, p.Known, p.Field = v, true, where.prefix+name
 				return p
 			}
 		}
 	}
-	if v, ok := parseAmount((jsonObject{"c": a.content}).str("c")); ok {
+	if v, ok := parseAmount((wire.Object{"c": a.content}).Str("c")); ok {
 		p.Amount, p.Known, p.Field = v, true, "content"
 	}
 	return p
@@ -112,16 +112,16 @@ func (s *AccountService) SenderNumbers(ctx context.Context) ([]SenderNumber, err
 	rows, _ := findRows(a, "sendphones", "send_phones", "sendphone", "list", "result")
 	out := make([]SenderNumber, 0, len(rows))
 	for _, raw := range rows {
-		o, ok := parseObject(raw)
+		o, ok := wire.ParseObject(raw)
 		if !ok {
 			continue
 		}
 		n := SenderNumber{
-			Number:       o.str("number", "send_phone", "phone", "sendphone"),
-			AuthType:     o.str("auth_type", "authType"),
-			RawRequested: o.str("request_date", "requestDate"),
-			RawConfirmed: o.str("confirm_date", "confirmDate"),
-			RawBlocked:   o.str("blocked_date", "blockedDate", "block_date"),
+			Number:       o.Str("number", "send_phone", "phone", "sendphone"),
+			AuthType:     o.Str("auth_type", "authType"),
+			RawRequested: o.Str("request_date", "requestDate"),
+			RawConfirmed: o.Str("confirm_date", "confirmDate"),
+			RawBlocked:   o.Str("blocked_date", "blockedDate", "block_date"),
 			Raw:          append(json.RawMessage(nil), raw...),
 		}
 		if n.Number == "" {

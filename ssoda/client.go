@@ -15,6 +15,7 @@ import (
 	"github.com/kshop-dev/kshop/alimtalk"
 	"github.com/kshop-dev/kshop/internal/secret"
 	"github.com/kshop-dev/kshop/internal/transport"
+	"github.com/kshop-dev/kshop/internal/wire"
 )
 
 // Credentials are what the Ssoda console's API 토큰 관리 page issues, plus the default sender
@@ -366,7 +367,7 @@ func (c *Client) apiError(op string, a *answer, body []byte, unknown bool, cause
 		HTTPStatus:     a.status,
 		VendorCode:     red.Text(string(a.code)),
 		Message:        red.Text(a.message),
-		Body:           []byte(red.Text(string(capBody(body)))),
+		Body:           []byte(red.Text(string(wire.CapBody(body, maxErrorBody)))),
 		outcomeUnknown: unknown,
 		cause:          cause,
 	}
@@ -380,7 +381,7 @@ func (c *Client) apiError(op string, a *answer, body []byte, unknown bool, cause
 func (c *Client) unexpected(op string, status int, header http.Header, body []byte, reason string, unknown bool, cause error) error {
 	red := c.tr.Redactor()
 	text := ""
-	if len(body) <= 1024 && !looksHTML(body) {
+	if len(body) <= 1024 && !wire.LooksHTML(body) {
 		text = strings.TrimSpace(string(body))
 	}
 	ip, unauthorized := classify(status, "", text)
@@ -389,7 +390,7 @@ func (c *Client) unexpected(op string, status int, header http.Header, body []by
 		// 5xx, which leaves a non-idempotent call unknown whatever the body says.
 		return &APIError{
 			Op: op, HTTPStatus: status, Message: red.Text(text),
-			Body: []byte(red.Text(string(capBody(body)))), ip: ip, unauthorized: unauthorized,
+			Body: []byte(red.Text(string(wire.CapBody(body, maxErrorBody)))), ip: ip, unauthorized: unauthorized,
 			outcomeUnknown: unknown && (unknownStatus(status) || cause != nil), cause: cause,
 		}
 	}
@@ -405,6 +406,6 @@ func (c *Client) badAnswer(op string, status int, header http.Header, body []byt
 	}
 	return &ResponseError{
 		Op: op, HTTPStatus: status, ContentType: red.Text(ct), Message: red.Text(reason),
-		Body: []byte(red.Text(string(capBody(body)))), outcomeUnknown: unknown, cause: cause,
+		Body: []byte(red.Text(string(wire.CapBody(body, maxErrorBody)))), outcomeUnknown: unknown, cause: cause,
 	}
 }

@@ -223,8 +223,8 @@ func (c *Client) listBody(call string, req ListRequest) (*object, int, int, erro
 
 // total reads a total row count if the answer has one; -1 otherwise.
 func total(a *answer) int {
-	for _, o := range []jsonObject{a.root, a.contentObject()} {
-		if s := o.str("total", "total_count", "totalCount", "count", "cnt"); s != "" {
+	for _, o := range []wire.Object{a.root, a.contentObject()} {
+		if s := o.Str("total", "total_count", "totalCount", "count", "cnt"); s != "" {
 			if v, ok := parseAmount(s); ok && v >= 0 && v < 1e9 {
 				return int(v)
 			}

@@ -81,11 +81,11 @@ func (s *ProfilesService) Categories(ctx context.Context) ([]ProfileCategory, er
 	rows, _ := findRows(a, "category", "categories", "list", "data")
 	out := make([]ProfileCategory, 0, len(rows))
 	for _, raw := range rows {
-		o, ok := parseObject(raw)
+		o, ok := wire.ParseObject(raw)
 		if !ok {
 			continue
 		}
-		c := ProfileCategory{Code: o.str("code", "categoryCode"), Name: o.str("name", "categoryName"),
+		c := ProfileCategory{Code: o.Str("code", "categoryCode"), Name: o.Str("name", "categoryName"),
 			Raw: append(json.RawMessage(nil), raw...)}
 		if c.Code != "" {
 			out = append(out, c)
@@ -152,8 +152,8 @@ func (s *ProfilesService) Create(ctx context.Context, req CreateProfileRequest) 
 		return nil, err
 	}
 	p := &Profile{ChannelID: id, Raw: json.RawMessage(a.raw)}
-	for _, obj := range []jsonObject{a.contentObject(), a.root.obj("data"), a.root} {
-		if k := obj.str("senderKey", "sender_key", "profileKey", "profile_key"); k != "" {
+	for _, obj := range []wire.Object{a.contentObject(), a.root.Obj("data"), a.root} {
+		if k := obj.Str("senderKey", "sender_key", "profileKey", "profile_key"); k != "" {
 			p.SenderKey = k
 			break
 		}
@@ -180,8 +180,8 @@ func checkChannel(ch *checker, channelID, adminPhone string) (id, digits string)
 
 // answerMessage returns a success answer's human text, if any.
 func answerMessage(a *answer) string {
-	if m := a.contentObject().str("message", "msg"); m != "" {
+	if m := a.contentObject().Str("message", "msg"); m != "" {
 		return m
 	}
-	return a.root.str("message", "msg")
+	return a.root.Str("message", "msg")
 }

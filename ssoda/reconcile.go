@@ -228,9 +228,9 @@ func listedRows(a *answer) ([]json.RawMessage, string) {
 	if !a.hasCode || !a.code.Is("200") || a.message != "" {
 		return nil, "no success code beside the list"
 	}
-	places := []jsonObject{a.root}
+	places := []wire.Object{a.root}
 	for _, wrapper := range []string{"content", "data"} {
-		if inner, ok := parseObject(a.root[wrapper]); ok {
+		if inner, ok := wire.ParseObject(a.root[wrapper]); ok {
 			places = append(places, inner)
 		}
 	}
@@ -240,24 +240,24 @@ func listedRows(a *answer) ([]json.RawMessage, string) {
 			if !present {
 				continue
 			}
-			if _, isObject := parseObject(raw); isObject && k == "data" {
+			if _, isObject := wire.ParseObject(raw); isObject && k == "data" {
 				continue // a wrapper, searched next
 			}
-			rows, ok := parseArray(raw)
+			rows, ok := wire.ParseArray(raw)
 			if !ok {
 				return nil, "the list field " + strconv.Quote(k) + " is not a list"
 			}
 			for _, row := range rows {
-				if _, ok := parseObject(row); !ok {
+				if _, ok := wire.ParseObject(row); !ok {
 					return nil, "a row of the list is not an object"
 				}
 			}
 			return rows, ""
 		}
 	}
-	if rows, ok := parseArray(a.root["content"]); ok {
+	if rows, ok := wire.ParseArray(a.root["content"]); ok {
 		for _, row := range rows {
-			if _, ok := parseObject(row); !ok {
+			if _, ok := wire.ParseObject(row); !ok {
 				return nil, "a row of the list is not an object"
 			}
 		}

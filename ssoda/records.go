@@ -108,20 +108,20 @@ func (r MessageRecord) MaskedTo() string { return phone.Mask(r.To) }
 
 // decodeRecord reads one list row permissively; ok is false when the row is not an object.
 func decodeRecord(raw json.RawMessage) (MessageRecord, bool) {
-	o, ok := parseObject(raw)
+	o, ok := wire.ParseObject(raw)
 	if !ok {
 		return MessageRecord{}, false
 	}
 	r := MessageRecord{
-		MessageID:    o.str("msg_id", "msgId", "message_id", "mid"),
-		RawTime:      o.str("datetime", "date_time", "sent_time", "reg_date", "regdate", "created_at"),
-		RawStatus:    o.str("status", "result", "status_name", "state"),
-		ErrorMessage: o.str("error_msg", "errorMsg", "err_msg", "error"),
-		FailoverText: o.str("failover_msg", "failoverMsg", "failover_body"),
-		To:           o.str("dest_phone", "destPhone", "phone", "receiver"),
-		From:         o.str("send_phone", "sendPhone", "sender"),
-		Text:         o.str("msg_body", "msgBody", "message"),
-		TemplateCode: o.str("template_code", "templateCode"),
+		MessageID:    o.Str("msg_id", "msgId", "message_id", "mid"),
+		RawTime:      o.Str("datetime", "date_time", "sent_time", "reg_date", "regdate", "created_at"),
+		RawStatus:    o.Str("status", "result", "status_name", "state"),
+		ErrorMessage: o.Str("error_msg", "errorMsg", "err_msg", "error"),
+		FailoverText: o.Str("failover_msg", "failoverMsg", "failover_body"),
+		To:           o.Str("dest_phone", "destPhone", "phone", "receiver"),
+		From:         o.Str("send_phone", "sendPhone", "sender"),
+		Text:         o.Str("msg_body", "msgBody", "message"),
+		TemplateCode: o.Str("template_code", "templateCode"),
 		Raw:          append(json.RawMessage(nil), raw...),
 	}
 	r.Status = ParseDeliveryStatus(r.RawStatus)
@@ -130,7 +130,7 @@ func decodeRecord(raw json.RawMessage) (MessageRecord, bool) {
 			r.Time = t
 		}
 	}
-	if s := o.str("send_time", "reserve_time", "reserv_time", "reservation_time", "reserved_at"); s != "" {
+	if s := o.Str("send_time", "reserve_time", "reserv_time", "reservation_time", "reserved_at"); s != "" {
 		if t, err := wire.ParseKSTAny(s); err == nil {
 			r.ScheduledAt = t
 		}

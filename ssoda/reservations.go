@@ -101,9 +101,9 @@ func (s *ReservationsService) Cancel(ctx context.Context, req CancelRequest) (*C
 	if err != nil {
 		return nil, err
 	}
-	res := &CancelResult{MessageID: id, Message: a.contentObject().str("message", "msg")}
+	res := &CancelResult{MessageID: id, Message: a.contentObject().Str("message", "msg")}
 	if res.Message == "" {
-		res.Message = a.root.str("message", "msg")
+		res.Message = a.root.Str("message", "msg")
 	}
 	res.Raw = json.RawMessage(a.raw)
 	return res, nil

@@ -79,7 +79,7 @@ func flagText(raw json.RawMessage) (value, set bool) {
 	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		return jsonObject{}.flagValue(s)
+		return flagWord(s)
 	}
 	return false, false
 }

@@ -381,8 +381,7 @@ func (s *scanner) valueEnds() bool {
 	return false
 }
 
-// flagBytes is jsonObject.flagValue of one text, without making it a string for the common
-// "Y" and "N".
+// flagBytes is flagWord of b, without making it a string for the common "Y" and "N".
 func flagBytes(b []byte) (value, set bool) {
 	switch string(b) {
 	case "Y":
@@ -390,5 +389,5 @@ func flagBytes(b []byte) (value, set bool) {
 	case "N":
 		return false, true
 	}
-	return jsonObject{}.flagValue(string(b))
+	return flagWord(string(b))
 }

@@ -112,51 +112,51 @@ func templateButtons(bs []alimtalk.Button) []*object {
 // decodeTemplate reads a template object permissively: Ssoda's answer field names were never
 // published, so kapi's camelCase names and the variants working callers probe are all tried.
 func decodeTemplate(raw json.RawMessage) (TemplateInfo, bool) {
-	o, ok := parseObject(raw)
+	o, ok := wire.ParseObject(raw)
 	if !ok {
 		return TemplateInfo{}, false
 	}
 	t := alimtalk.Template{
-		Code:         o.str("templateCode", "template_code", "templtCode", "templt_code"),
-		Name:         o.str("templateName", "template_name", "templtName", "templt_name", "name"),
+		Code:         o.Str("templateCode", "template_code", "templtCode", "templt_code"),
+		Name:         o.Str("templateName", "template_name", "templtName", "templt_name", "name"),
 		Content:      rawText(o, "templateContent", "template_content", "templtContent", "templt_content", "content"),
-		MessageType:  alimtalk.MessageType(strings.ToUpper(o.str("templateMessageType", "messageType", "template_message_type"))),
-		Emphasis:     alimtalk.Emphasis(strings.ToUpper(o.str("templateEmphasizeType", "emphasizeType", "template_emphasize_type"))),
+		MessageType:  alimtalk.MessageType(strings.ToUpper(o.Str("templateMessageType", "messageType", "template_message_type"))),
+		Emphasis:     alimtalk.Emphasis(strings.ToUpper(o.Str("templateEmphasizeType", "emphasizeType", "template_emphasize_type"))),
 		Title:        rawText(o, "templateTitle", "template_title"),
 		Subtitle:     rawText(o, "templateSubtitle", "template_subtitle"),
 		Extra:        rawText(o, "templateExtra", "template_extra"),
 		Ad:           rawText(o, "templateAd", "template_ad"),
-		ImageName:    o.str("templateImageName", "template_image_name"),
-		ImageURL:     o.str("templateImageUrl", "template_image_url"),
-		CategoryCode: o.str("categoryCode", "templateCategoryCode", "category_code"),
+		ImageName:    o.Str("templateImageName", "template_image_name"),
+		ImageURL:     o.Str("templateImageUrl", "template_image_url"),
+		CategoryCode: o.Str("categoryCode", "templateCategoryCode", "category_code"),
 		Buttons:      decodeButtons(o, "buttons", "button"),
 		QuickReplies: decodeButtons(o, "quickReplies", "quick_replies"),
 	}
-	if v, set := o.flag("securityFlag", "security_flag"); set {
+	if v, set := flag(o, "securityFlag", "security_flag"); set {
 		t.Security = v
 	}
 	info := TemplateInfo{
-		SenderKey:     o.str("senderKey", "sender_key"),
-		RawInspection: o.str("inspectionStatus", "templateInspectionStatus", "templtInspectionStatus", "inspection_status", "templt_inspection_status"),
-		RawStatus:     o.str("status", "templateStatus", "serviceStatus", "templtStatus", "service_status", "template_status"),
+		SenderKey:     o.Str("senderKey", "sender_key"),
+		RawInspection: o.Str("inspectionStatus", "templateInspectionStatus", "templtInspectionStatus", "inspection_status", "templt_inspection_status"),
+		RawStatus:     o.Str("status", "templateStatus", "serviceStatus", "templtStatus", "service_status", "template_status"),
 		Raw:           append(json.RawMessage(nil), raw...),
 	}
 	t.TemplateState = parseTemplateState(info.RawInspection, info.RawStatus)
-	if v, set := o.flag("dormant", "isDormant", "templateDormant"); set {
+	if v, set := flag(o, "dormant", "isDormant", "templateDormant"); set {
 		t.Dormant = v
 	}
-	if v, set := o.flag("block", "blocked", "isBlock", "templateBlock"); set {
+	if v, set := flag(o, "block", "blocked", "isBlock", "templateBlock"); set {
 		t.Blocked = v
 	}
 	info.Template = t
 	info.Comments = decodeComments(o)
-	info.CreatedAt = parseTime(o.str("createdAt", "created_at", "regDate", "reg_date", "createDate"))
-	info.UpdatedAt = parseTime(o.str("modifiedAt", "updatedAt", "updated_at", "modDate", "mod_date", "modifyDate"))
+	info.CreatedAt = parseTime(o.Str("createdAt", "created_at", "regDate", "reg_date", "createDate"))
+	info.UpdatedAt = parseTime(o.Str("modifiedAt", "updatedAt", "updated_at", "modDate", "mod_date", "modifyDate"))
 	return info, true
 }
 
 // rawText reads a text field without trimming (template texts are matched exactly).
-func rawText(o jsonObject, keys ...string) string {
+func rawText(o wire.Object, keys ...string) string {
 	for _, k := range keys {
 		if raw, ok := o[k]; ok {
 			var s string
@@ -168,35 +168,35 @@ func rawText(o jsonObject, keys ...string) string {
 	return ""
 }
 
-func decodeButtons(o jsonObject, keys ...string) []alimtalk.Button {
-	rows, _ := o.arr(keys...)
+func decodeButtons(o wire.Object, keys ...string) []alimtalk.Button {
+	rows, _ := o.Arr(keys...)
 	var out []alimtalk.Button
 	for _, raw := range rows {
-		b, ok := parseObject(raw)
+		b, ok := wire.ParseObject(raw)
 		if !ok {
 			continue
 		}
 		out = append(out, alimtalk.Button{
-			Type:          alimtalk.ButtonType(strings.ToUpper(b.str("linkType", "type", "buttonType"))),
-			Name:          b.str("name", "buttonName"),
-			URLMobile:     b.str("linkMo", "url_mobile", "linkMobile", "linkM"),
-			URLPC:         b.str("linkPc", "url_pc", "linkP"),
-			SchemeAndroid: b.str("linkAnd", "scheme_android", "schemeAndroid", "linkA"),
-			SchemeIOS:     b.str("linkIos", "scheme_ios", "schemeIos", "linkI"),
-			PluginID:      b.str("pluginId", "plugin_id"),
-			BizFormID:     b.str("bizFormId", "biz_form_id"),
-			Phone:         b.str("telNumber", "tel_number", "phone"),
+			Type:          alimtalk.ButtonType(strings.ToUpper(b.Str("linkType", "type", "buttonType"))),
+			Name:          b.Str("name", "buttonName"),
+			URLMobile:     b.Str("linkMo", "url_mobile", "linkMobile", "linkM"),
+			URLPC:         b.Str("linkPc", "url_pc", "linkP"),
+			SchemeAndroid: b.Str("linkAnd", "scheme_android", "schemeAndroid", "linkA"),
+			SchemeIOS:     b.Str("linkIos", "scheme_ios", "schemeIos", "linkI"),
+			PluginID:      b.Str("pluginId", "plugin_id"),
+			BizFormID:     b.Str("bizFormId", "biz_form_id"),
+			Phone:         b.Str("telNumber", "tel_number", "phone"),
 		})
 	}
 	return out
 }
 
-func decodeComments(o jsonObject) []string {
+func decodeComments(o wire.Object) []string {
 	var out []string
-	if rows, ok := o.arr("comments", "comment", "templateComments"); ok {
+	if rows, ok := o.Arr("comments", "comment", "templateComments"); ok {
 		for _, raw := range rows {
-			if c, ok := parseObject(raw); ok {
-				if s := c.str("content", "comment", "commentContent", "message"); s != "" {
+			if c, ok := wire.ParseObject(raw); ok {
+				if s := c.Str("content", "comment", "commentContent", "message"); s != "" {
 					out = append(out, s)
 				}
 				continue
@@ -207,7 +207,7 @@ func decodeComments(o jsonObject) []string {
 			}
 		}
 	}
-	if s := o.str("rejectReason", "reject_reason", "rejectedReason"); s != "" {
+	if s := o.Str("rejectReason", "reject_reason", "rejectedReason"); s != "" {
 		out = append(out, s)
 	}
 	return out
@@ -275,8 +275,8 @@ func findTemplateObject(raw json.RawMessage, code string, depth int) (json.RawMe
 	if depth > 5 {
 		return nil, false
 	}
-	if o, ok := parseObject(raw); ok {
-		if c := o.str("templateCode", "template_code", "templtCode", "templt_code"); c != "" && (code == "" || c == code) {
+	if o, ok := wire.ParseObject(raw); ok {
+		if c := o.Str("templateCode", "template_code", "templtCode", "templt_code"); c != "" && (code == "" || c == code) {
 			return raw, true
 		}
 		for _, v := range o {
@@ -286,7 +286,7 @@ func findTemplateObject(raw json.RawMessage, code string, depth int) (json.RawMe
 		}
 		return nil, false
 	}
-	if a, ok := parseArray(raw); ok {
+	if a, ok := wire.ParseArray(raw); ok {
 		for _, v := range a {
 			if found, ok := findTemplateObject(v, code, depth+1); ok {
 				return found, true

@@ -356,19 +356,19 @@ func (s *TemplatesService) CheckCode(ctx context.Context, ref TemplateRef) (*Cod
 		return nil, err
 	}
 	res := &CodeCheck{Code: ref.Code, Available: true, Raw: json.RawMessage(a.raw)}
-	for _, obj := range []jsonObject{a.contentObject(), a.root} {
-		if v, set := obj.flag("available", "isAvailable", "usable", "isUsable", "possible"); set {
+	for _, obj := range []wire.Object{a.contentObject(), a.root} {
+		if v, set := flag(obj, "available", "isAvailable", "usable", "isUsable", "possible"); set {
 			res.Available = v
 			break
 		}
-		if v, set := obj.flag("duplicate", "isDuplicate", "duplicated", "exist", "exists", "isExist"); set {
+		if v, set := flag(obj, "duplicate", "isDuplicate", "duplicated", "exist", "exists", "isExist"); set {
 			res.Available = !v
 			break
 		}
 	}
-	res.Message = a.contentObject().str("message", "msg")
+	res.Message = a.contentObject().Str("message", "msg")
 	if res.Message == "" {
-		res.Message = a.root.str("message", "msg")
+		res.Message = a.root.Str("message", "msg")
 	}
 	return res, nil
 }
@@ -397,16 +397,16 @@ func (s *TemplatesService) Categories(ctx context.Context) ([]TemplateCategory, 
 	rows, _ := findRows(a, "category", "categories", "list", "data")
 	out := make([]TemplateCategory, 0, len(rows))
 	for _, raw := range rows {
-		o, ok := parseObject(raw)
+		o, ok := wire.ParseObject(raw)
 		if !ok {
 			continue
 		}
 		c := TemplateCategory{
-			Code:      o.str("code", "categoryCode"),
-			Name:      o.str("name", "categoryName"),
-			GroupName: o.str("groupName", "group_name"),
-			Inclusion: o.str("inclusion", "Inclusion"),
-			Exclusion: o.str("exclusion", "Exclusion"),
+			Code:      o.Str("code", "categoryCode"),
+			Name:      o.Str("name", "categoryName"),
+			GroupName: o.Str("groupName", "group_name"),
+			Inclusion: o.Str("inclusion", "Inclusion"),
+			Exclusion: o.Str("exclusion", "Exclusion"),
 		}
 		if c.Code != "" {
 			out = append(out, c)

@@ -6,6 +6,9 @@
 //     Korean vendors use, without needing tzdata on the machine.
 //   - Values encodes request structs into url.Values (query strings and form bodies) with
 //     github.com/google/go-querystring.
+//   - Object, ParseRoot, ParseObject and ParseArray read vendors' JSON answers tolerantly but
+//     never loosely: one level at a time, duplicate keys refused, truncated and malformed
+//     bodies told apart, HTML pages recognised (LooksHTML).
 //   - EUCKRLen counts the bytes a text takes in EUC-KR (CP949), the measure Korean carriers
 //     use to choose between SMS (≤ 90 bytes) and LMS.
 package wire

@@ -6,8 +6,14 @@
 //   - alimtalk: the provider-neutral Kakao AlimTalk domain (templates, #{var} rendering, Kakao's
 //     rules, SMS failover, the Sender interface, the shop's auto-send dispatcher).
 //   - ssoda: the Ssoda REST client, an alimtalk.Sender, with ssoda/ssodatest as a fake server.
+//   - lunasoft: the Lunasoft AlimTalk client, an alimtalk.Sender, with its result webhook
+//     handler and lunasoft/lunasofttest as a fake server.
 //   - epost: Korea Post contract parcels (SEED-encrypted regData) and delivery tracking, with
-//     epost/eposttest as a fake server.
+//     epost/eposttest as a fake server; epost/shipping is the shop's Korea Post workflow
+//     (waybills, reservations, order-line statuses, the two-hourly status sync).
+//   - alimtalk/ledgersql, subscription/storesql, epost/shipping/storesql: durable state on the
+//     caller's *sql.DB (PostgreSQL or SQLite), so several instances never send, charge or sync
+//     the same thing twice.
 //   - subscription: recurring delivery (정기배송) rounds, dates, holidays and billing retries.
 //   - happytalk: Happytalk chat links with the customer's parameters.
 //

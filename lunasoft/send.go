@@ -5,8 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,8 +12,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/alimtalk"
+	"github.com/kshop-dev/kshop/alimtalk/provider"
 	"github.com/kshop-dev/kshop/internal/phone"
 	"github.com/kshop-dev/kshop/internal/wire"
 )
@@ -135,7 +133,7 @@ type templateGroup struct {
 func (c *Client) sendAll(ctx context.Context, n int, msg func(int) *alimtalk.Message, ext func(int) *Message) ([]alimtalk.Result, error) {
 	results := make([]alimtalk.Result, n)
 	size := c.s.chunkSize
-	p := &chunkPool{c: c, ctx: ctx, gate: newBatchGate(ctx), msg: msg, ext: ext, results: results}
+	p := &chunkPool{c: c, ctx: ctx, gate: provider.NewGate(ctx, "lunasoft"), msg: msg, ext: ext, results: results}
 	var groups []*templateGroup
 	var byID map[int64]*templateGroup // only once there are many groups
 	var seen map[string]struct{}
@@ -193,7 +191,7 @@ func (c *Client) sendAll(ctx context.Context, n int, msg func(int) *alimtalk.Mes
 		p.send(ch, len(rest)-k)
 	}
 	p.finish()
-	return results, p.gate.err()
+	return results, p.gate.Err()
 }
 
 // findGroup returns id's group, adding it when it is new. A few groups are searched in place;
@@ -230,7 +228,7 @@ func findGroup(groups *[]*templateGroup, byID *map[int64]*templateGroup, id int6
 type chunkPool struct {
 	c       *Client
 	ctx     context.Context
-	gate    *batchGate
+	gate    *provider.Gate
 	msg     func(int) *alimtalk.Message
 	ext     func(int) *Message
 	results []alimtalk.Result
@@ -392,7 +390,7 @@ func (w *chunkWorker) template(c *Client, code string) *templateInfo {
 // sendChunk prepares and checks each message of one chunk (alimtalk.Message.Prepare, through
 // the worker's Preparer, then the Lunasoft rules), writes its Result, appends the valid ones to the request body as it goes,
 // and sends the request.
-func (c *Client) sendChunk(ctx context.Context, gate *batchGate, ch chunk, msg func(int) *alimtalk.Message, ext func(int) *Message,
+func (c *Client) sendChunk(ctx context.Context, gate *provider.Gate, ch chunk, msg func(int) *alimtalk.Message, ext func(int) *Message,
 	results []alimtalk.Result, w *chunkWorker) {
 	w.tpl.valid = false // the template source may answer differently from one call to the next
 	if w.prep == nil {
@@ -646,8 +644,8 @@ func isCurrency(s string) bool {
 // sendRequest sends one chunk's request body, unless the gate says the batch may start no
 // more requests, and fills the Results of its messages (sent, by index in results, in the
 // order of their "no"), whose Ref, To, ScheduledAt and Text are set already.
-func (c *Client) sendRequest(ctx context.Context, gate *batchGate, body []byte, sent []int32, results []alimtalk.Result) {
-	if err := gate.blocked(len(sent)); err != nil {
+func (c *Client) sendRequest(ctx context.Context, gate *provider.Gate, body []byte, sent []int32, results []alimtalk.Result) {
+	if err := gate.Blocked(len(sent)); err != nil {
 		for _, i := range sent {
 			results[i].Status, results[i].Err = alimtalk.StatusNotSent, err
 		}
@@ -656,7 +654,7 @@ func (c *Client) sendRequest(ctx context.Context, gate *batchGate, body []byte, 
 	sentAt := c.s.now()
 	a, err := c.post(ctx, body)
 	if err != nil {
-		status := sendStatus(err)
+		status := provider.StatusOf(err)
 		for _, i := range sent {
 			r := &results[i]
 			r.Status, r.Err = status, err
@@ -665,7 +663,7 @@ func (c *Client) sendRequest(ctx context.Context, gate *batchGate, body []byte, 
 			}
 		}
 		if status == alimtalk.StatusRejected && errors.Is(err, ErrUnauthorized) {
-			gate.stop(err)
+			gate.Stop(err)
 		}
 		return
 	}
@@ -747,30 +745,6 @@ func accepted(r *alimtalk.Result) alimtalk.Status {
 	return alimtalk.StatusReserved
 }
 
-// sendStatus classifies a failed request. It reads only the error, never the context.
-func sendStatus(err error) alimtalk.Status {
-	if errors.Is(err, ErrOutcomeUnknown) {
-		return alimtalk.StatusUnknown
-	}
-	var ae kshop.APIError
-	if errors.As(err, &ae) {
-		switch {
-		case ae.OutcomeUnknown():
-			return alimtalk.StatusUnknown
-		case ae.HTTPStatusCode() == http.StatusTooManyRequests:
-			return alimtalk.StatusNotSent
-		}
-		return alimtalk.StatusRejected
-	}
-	// Anything else in the chain that says the request may have been carried out wins too.
-	var u interface{ OutcomeUnknown() bool }
-	if errors.As(err, &u) && u.OutcomeUnknown() {
-		return alimtalk.StatusUnknown
-	}
-	// No answer and no outcome-unknown flag: the transport guarantees nothing was written.
-	return alimtalk.StatusNotSent
-}
-
 // randomRef generates a custom_key: "ls" and 32 random hex digits.
 func randomRef() string {
 	var raw [16]byte
@@ -779,62 +753,4 @@ func randomRef() string {
 	b[0], b[1] = 'l', 's'
 	hex.Encode(b[2:], raw[:])
 	return string(b[:])
-}
-
-// batchGate decides, request by request, whether a batch may still start the next one: not
-// once its context has ended or the credentials were refused.
-type batchGate struct {
-	ctx        context.Context
-	initialErr error
-
-	mu         sync.Mutex
-	stopErr    error
-	notStarted int
-}
-
-func newBatchGate(ctx context.Context) *batchGate { return &batchGate{ctx: ctx, initialErr: ctx.Err()} }
-
-// blocked returns the error of a request of n messages that may not be started, or nil.
-func (g *batchGate) blocked(n int) error {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	var err error
-	switch {
-	case g.stopErr != nil:
-		err = fmt.Errorf("lunasoft: not sent, the batch stopped: %w", g.stopErr)
-	case g.ctx.Err() != nil:
-		err = fmt.Errorf("lunasoft: not sent: %w", g.ctx.Err())
-	default:
-		return nil
-	}
-	g.notStarted += n
-	return err
-}
-
-// stop records the first stop error.
-func (g *batchGate) stop(err error) {
-	g.mu.Lock()
-	if g.stopErr == nil {
-		g.stopErr = err
-	}
-	g.mu.Unlock()
-}
-
-// err is the call-level error once every request was handled.
-func (g *batchGate) err() error {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	switch {
-	case g.stopErr != nil:
-		return g.stopErr
-	case g.notStarted == 0:
-		return nil
-	case g.initialErr != nil:
-		return fmt.Errorf("lunasoft: nothing sent: %w", g.initialErr)
-	}
-	err := g.ctx.Err()
-	if err == nil {
-		err = context.Canceled
-	}
-	return fmt.Errorf("lunasoft: batch interrupted, %d messages not sent: %w", g.notStarted, err)
 }

@@ -3,93 +3,18 @@ package ssoda
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/alimtalk"
+	"github.com/kshop-dev/kshop/alimtalk/provider"
 	"github.com/kshop-dev/kshop/internal/transport"
 )
 
 // sendFunc sends one message and returns its Result. A non-nil stop error means no later
 // message can succeed either (the key, token or IP was refused): the batch stops.
 type sendFunc func(ctx context.Context, i int) (r alimtalk.Result, stop error)
-
-// batchGate decides, message by message and in order, whether a batch may still start the
-// next message: not once its context has ended or a stop error came back. Messages are
-// started in order, so those never started are always the tail of the batch.
-type batchGate struct {
-	ctx        context.Context
-	initialErr error // the context had ended before the batch began
-
-	mu         sync.Mutex
-	stopErr    error
-	notStarted int
-}
-
-func newBatchGate(ctx context.Context) *batchGate {
-	g := &batchGate{}
-	g.init(ctx)
-	return g
-}
-
-// init readies a zero gate for ctx.
-func (g *batchGate) init(ctx context.Context) {
-	g.ctx, g.initialErr = ctx, ctx.Err()
-}
-
-// blocked returns the error of a message that may not be started (it wraps the stop error or
-// the context's error), or nil when it may, counting the message as not started.
-func (g *batchGate) blocked() error {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	var err error
-	switch {
-	case g.stopErr != nil:
-		err = fmt.Errorf("ssoda: not sent, the batch stopped: %w", g.stopErr)
-	case g.ctx.Err() != nil:
-		err = fmt.Errorf("ssoda: not sent: %w", g.ctx.Err())
-	default:
-		return nil
-	}
-	g.notStarted++
-	return err
-}
-
-// stop records the first stop error.
-func (g *batchGate) stop(err error) {
-	if err == nil {
-		return
-	}
-	g.mu.Lock()
-	if g.stopErr == nil {
-		g.stopErr = err
-	}
-	g.mu.Unlock()
-}
-
-// err is the call-level error once every message was handled: the stop error when
-// credentials were refused, else the context's error when some message was never started.
-func (g *batchGate) err() error {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	switch {
-	case g.stopErr != nil:
-		return g.stopErr
-	case g.notStarted == 0:
-		return nil
-	case g.initialErr != nil:
-		return fmt.Errorf("ssoda: nothing sent: %w", g.initialErr)
-	}
-	err := g.ctx.Err()
-	if err == nil {
-		err = context.Canceled
-	}
-	return fmt.Errorf("ssoda: batch interrupted, %d messages not sent: %w", g.notStarted, err)
-}
 
 // fanOut runs send for every index in todo on a fixed pool of at most c.s.concurrency
 // workers, which take the indexes in order, and writes each Result into results. Messages
@@ -103,22 +28,22 @@ func (c *Client) fanOut(ctx context.Context, todo []int, results []alimtalk.Resu
 	if len(todo) == 0 {
 		return nil
 	}
-	g := newBatchGate(ctx)
+	g := provider.NewGate(ctx, "ssoda")
 	one := func(i int) {
-		if err := g.blocked(); err != nil {
+		if err := g.Blocked(1); err != nil {
 			markNotSent([]int{i}, results, err)
 			return
 		}
 		r, stop := send(ctx, i)
 		setResult(results, i, r)
-		g.stop(stop)
+		g.Stop(stop)
 	}
 	workers := min(c.s.concurrency, len(todo))
 	if workers <= 1 {
 		for _, i := range todo {
 			one(i)
 		}
-		return g.err()
+		return g.Err()
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -134,7 +59,7 @@ func (c *Client) fanOut(ctx context.Context, todo []int, results []alimtalk.Resu
 		})
 	}
 	wg.Wait()
-	return g.err()
+	return g.Err()
 }
 
 // markNotSent marks messages as not sent, keeping the Ref, To, Text and ScheduledAt already
@@ -193,7 +118,7 @@ func (c *Client) postMessage(ctx context.Context, op, path string, body *object,
 	}
 	a, err := c.read(op, transport.NonIdempotent, resp, err)
 	if err != nil {
-		r := alimtalk.Result{Status: sendStatus(err), Err: err}
+		r := alimtalk.Result{Status: provider.StatusOf(err), Err: err}
 		if r.Status != alimtalk.StatusNotSent {
 			r.SentAt = sentAt
 		}
@@ -214,24 +139,4 @@ func acceptedResult(out sendOutcome, scheduled bool, sentAt time.Time) alimtalk.
 		status = alimtalk.StatusReserved
 	}
 	return alimtalk.Result{MessageID: out.id, Status: status, SentAt: sentAt}
-}
-
-// sendStatus classifies a failed send. It reads only the error, never the context: an answer
-// is classified the same whether or not the context ended as it arrived.
-func sendStatus(err error) alimtalk.Status {
-	if errors.Is(err, ErrOutcomeUnknown) {
-		return alimtalk.StatusUnknown
-	}
-	var ae kshop.APIError
-	if errors.As(err, &ae) {
-		switch {
-		case ae.OutcomeUnknown():
-			return alimtalk.StatusUnknown
-		case ae.HTTPStatusCode() == http.StatusTooManyRequests:
-			return alimtalk.StatusNotSent
-		}
-		return alimtalk.StatusRejected
-	}
-	// No answer and no outcome-unknown flag: the transport guarantees nothing was written.
-	return alimtalk.StatusNotSent
 }

@@ -98,8 +98,8 @@ type sendJob struct {
 func (c *Client) sendBatch(ctx context.Context, msgs []alimtalk.Message) ([]alimtalk.Result, error) {
 	results := make([]alimtalk.Result, len(msgs))
 	br := &batchRun{c: c, ctx: ctx, path: c.s.paths.SendAlimTalk, results: results}
-	br.gate.init(ctx)
-	g := &br.gate
+	br.gate = provider.NewGate(ctx, "ssoda")
+	g := br.gate
 
 	workers := min(c.s.concurrency, len(msgs))
 	var jobs chan<- sendJob
@@ -165,7 +165,7 @@ func (c *Client) sendBatch(ctx context.Context, msgs []alimtalk.Message) ([]alim
 	if !anyReady {
 		return results, nil
 	}
-	return results, g.err()
+	return results, g.Err()
 }
 
 // batchRun is what the workers of one sendBatch share.
@@ -174,7 +174,7 @@ type batchRun struct {
 	ctx     context.Context
 	path    string
 	results []alimtalk.Result
-	gate    batchGate
+	gate    *provider.Gate
 }
 
 // startWorkers starts n workers taking jobs from the returned channel until it is closed.
@@ -194,7 +194,7 @@ func (br *batchRun) startWorkers(n int) (chan<- sendJob, *sync.WaitGroup) {
 // run sends one job and, when it was its chunk's last, merges the chunk's Results.
 func (br *batchRun) run(job sendJob) {
 	ch := job.chunk
-	ch.sent[job.j] = br.c.sendReady(br.ctx, &br.gate, br.path, ch.b.Ready[job.j])
+	ch.sent[job.j] = br.c.sendReady(br.ctx, br.gate, br.path, ch.b.Ready[job.j])
 	if ch.left.Add(-1) == 0 {
 		ch.complete(br.results)
 	}
@@ -249,7 +249,7 @@ func (ch *sendChunk) complete(results []alimtalk.Result) {
 // sendReady sends one prepared message, unless g says the batch may start no more messages.
 // Its body is built here, after the checks Prepare does not make; a message that fails them is
 // StatusInvalid, whether or not it could still be sent.
-func (c *Client) sendReady(ctx context.Context, g *batchGate, path string, m alimtalk.Message) alimtalk.Result {
+func (c *Client) sendReady(ctx context.Context, g *provider.Gate, path string, m alimtalk.Message) alimtalk.Result {
 	r := alimtalk.Result{Ref: m.Ref, To: m.To, ScheduledAt: m.ScheduledAt}
 	body, err := c.alimTalkBody(m)
 	if err != nil {
@@ -257,13 +257,13 @@ func (c *Client) sendReady(ctx context.Context, g *batchGate, path string, m ali
 		return r
 	}
 	r.Text = m.Text
-	if err := g.blocked(); err != nil {
+	if err := g.Blocked(1); err != nil {
 		body.release()
 		r.Status, r.Err = alimtalk.StatusNotSent, err
 		return r
 	}
 	got, stop := c.postMessage(ctx, "Send", path, body, !m.ScheduledAt.IsZero())
-	g.stop(stop)
+	g.Stop(stop)
 	return mergeResult(r, got)
 }
 

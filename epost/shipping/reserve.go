@@ -169,7 +169,7 @@ func (s *Shipper) reserveOne(ctx context.Context, id string, rep *ReserveReport)
 	}
 	var unknown *epost.UnknownOrderError
 	switch {
-	case errors.As(callErr, &unknown) || errors.Is(callErr, kshop.ErrOutcomeUnknown):
+	case errors.As(callErr, &unknown) || !surelyNotCarriedOut(callErr):
 		err := s.store.Update(ctx, func(tx Tx) error {
 			w, err := tx.Waybill(id)
 			if err != nil || w.State != WaybillReserving {
@@ -246,6 +246,21 @@ func isContactRefusal(err error) bool {
 	var ae *epost.APIError
 	return errors.As(err, &ae) && !ae.OutcomeUnknown() && strings.EqualFold(ae.VendorCode, "ERR-323") &&
 		(strings.Contains(ae.Message, "recTel") || strings.Contains(ae.Message, "recMob"))
+}
+
+// surelyNotCarriedOut reports an InsertOrder or GetResCancelCmd error that proves the call was
+// not carried out: nothing was
+// sent, the input was refused before sending, or Korea Post refused it with an answer whose
+// outcome is known. Any other error may hide a booking or a cancel that happened, and is reconciled first.
+func surelyNotCarriedOut(err error) bool {
+	if errors.Is(err, kshop.ErrOutcomeUnknown) {
+		return false
+	}
+	if errors.Is(err, kshop.ErrNotSent) || errors.Is(err, kshop.ErrInvalid) {
+		return true
+	}
+	var api kshop.APIError
+	return errors.As(err, &api) && !api.OutcomeUnknown()
 }
 
 // errorCode is a short, value-free description of an error for Waybill.LastError.
@@ -584,7 +599,7 @@ func (s *Shipper) Cancel(ctx context.Context, waybillID string) (*CancelReport, 
 			return nil, err
 		}
 		return s.cancelReport(ctx, waybillID)
-	case errors.Is(callErr, kshop.ErrOutcomeUnknown):
+	case !surelyNotCarriedOut(callErr):
 		if err := s.setState(ctx, waybillID, WaybillCancelling, WaybillCancelUnknown, "outcome unknown"); err != nil {
 			return nil, err
 		}

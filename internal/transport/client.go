@@ -314,6 +314,10 @@ func (c *Client) finish(ctx context.Context, st *callState, method string, targe
 		}
 		e := mkErr(final.reason, cause)
 		e.outcomeUnknown = final.outcomeUnknown
+		// The policy stops a non-idempotent call without "unknown" only when its attempt was
+		// never written (the context ended first, a certificate or scheme error): say so, so
+		// that callers need not guess from the absence of a flag.
+		e.notSent = st.class == NonIdempotent && !final.outcomeUnknown
 		c.logFailure(ctx, e)
 		return nil, e
 	case doErr != nil:

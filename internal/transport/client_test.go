@@ -152,3 +152,22 @@ func TestDoRefusesNilContextWithoutPanicOrRequest(t *testing.T) {
 	assert.Contains(t, err.Error(), "transport.Do")
 	assert.Zero(t, hits.Load())
 }
+
+// A send stopped before its request was written (here: the context had already ended) says
+// so with ErrNotSent, so that callers never have to guess from a missing flag.
+func TestSendStoppedBeforeWritingWrapsErrNotSent(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
+	t.Cleanup(srv.Close)
+	c := newTestClient(t, srv.URL, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, class := range []Class{NonIdempotent, Idempotent} {
+		_, err := c.Do(ctx, &Request{Class: class, Path: "/x", Body: []byte("{}")})
+		require.Error(t, err)
+		assert.NotErrorIs(t, err, kshop.ErrOutcomeUnknown, class.String())
+		assert.Equal(t, class == NonIdempotent, errors.Is(err, kshop.ErrNotSent), "%s: %v", class, err)
+	}
+	assert.Zero(t, hits.Load())
+}

@@ -9,13 +9,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
-	"runtime/metrics"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/kshop-dev/kshop/alimtalk"
 	"github.com/kshop-dev/kshop/internal/benchcmp"
@@ -206,7 +203,7 @@ func baselineBulk(n, conc int) func(b *testing.B) {
 // result-B is the call's working memory, which must grow with the concurrency times the
 // chunk size, not with the batch.
 func bulkLoop(b *testing.B, n int, run func() any) {
-	peak, kept := measurePeak(run)
+	peak, kept := benchcmp.PeakLive(run)
 	b.ReportAllocs()
 	for b.Loop() {
 		run()
@@ -214,46 +211,4 @@ func bulkLoop(b *testing.B, n int, run func() any) {
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "msg/s")
 	b.ReportMetric(float64(peak), "peak-live-B")
 	b.ReportMetric(float64(kept), "result-B")
-}
-
-// measurePeak runs run once with a sampler forcing a GC every 2 ms and returns the highest
-// live heap seen and the live heap after the call with its result still referenced, both
-// minus the live heap before the call.
-func measurePeak(run func() any) (peak, kept uint64) {
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	live := func() uint64 {
-		runtime.GC()
-		metrics.Read(sample)
-		return sample[0].Value.Uint64()
-	}
-	before := live()
-	var top atomic.Uint64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		t := time.NewTicker(2 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				if v := live(); v > top.Load() {
-					top.Store(v)
-				}
-			}
-		}
-	})
-	result := run()
-	close(done)
-	wg.Wait()
-	after := live()
-	runtime.KeepAlive(result)
-	if after > before {
-		kept = after - before
-	}
-	if p := max(top.Load(), after); p > before {
-		peak = p - before
-	}
-	return peak, kept
 }

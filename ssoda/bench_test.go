@@ -9,8 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
-	"runtime/metrics"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -222,7 +220,7 @@ func bulkLoop(b *testing.B, n int, run func() any) {
 	if n >= 10000 {
 		// Before the timed loop: b.Loop keeps its last call's result alive, which would count
 		// into the starting point.
-		peak, held = measureLive(run)
+		peak, held = benchcmp.PeakLive(run)
 	}
 	b.ReportAllocs()
 	stop := reportCPU(b, n)
@@ -246,48 +244,6 @@ func reportCPU(b *testing.B, n int) func() {
 			b.ReportMetric(float64(cpu1-cpu0)/float64(time.Microsecond)/float64(n*b.N), "cpu-µs/msg")
 		}
 	}
-}
-
-// measureLive runs run once with a sampler forcing a GC every 2 ms. It returns the peak live
-// heap during the call and the live heap while its result is still held, both minus the live
-// heap just before the call.
-func measureLive(run func() any) (peak, held uint64) {
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	live := func() uint64 {
-		runtime.GC()
-		metrics.Read(sample)
-		return sample[0].Value.Uint64()
-	}
-	before := live()
-	var top atomic.Uint64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		t := time.NewTicker(2 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				if v := live(); v > top.Load() {
-					top.Store(v)
-				}
-			}
-		}
-	})
-	result := run()
-	close(done)
-	wg.Wait()
-	after := live()
-	runtime.KeepAlive(result)
-	sub := func(v uint64) uint64 {
-		if v < before {
-			return 0
-		}
-		return v - before
-	}
-	return sub(max(top.Load(), after)), sub(after)
 }
 
 // baselineClient is what a careful hand-written caller writes: one typed request body, one

@@ -2,6 +2,7 @@ package benchcmp
 
 import (
 	"testing"
+	"time"
 )
 
 func BenchmarkCompare(b *testing.B) {
@@ -51,5 +52,24 @@ func TestPairRunsBothSidesInOrder(t *testing.T) {
 	}
 	if order[0] != "kshop" {
 		t.Fatalf("the SDK runs first by default, got %v", order)
+	}
+}
+
+func TestPeakLiveSeesWhatTheCallHolds(t *testing.T) {
+	const size = 8 << 20
+	peak, held := PeakLive(func() any {
+		buf := make([]byte, size)
+		for i := range buf {
+			buf[i] = byte(i)
+		}
+		time.Sleep(10 * time.Millisecond) // let the sampler see it
+		return buf
+	})
+	if held < size || peak < size {
+		t.Fatalf("an 8 MiB result must show in held and peak: peak %d, held %d", peak, held)
+	}
+	peak, held = PeakLive(func() any { return nil })
+	if held > size/4 || peak > size/4 {
+		t.Fatalf("a call holding nothing must show little: peak %d, held %d", peak, held)
 	}
 }

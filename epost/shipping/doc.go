@@ -81,7 +81,9 @@
 // any is applied; each change is applied in its own Update that checks the line is still
 // linked and in the planned status, so a crash between any two steps neither loses nor
 // doubles a change, an operator's change in between wins, and a second run changes nothing.
-// Progress reports counts after every batch.
+// Progress reports counts after every batch. Tracking runs one batch at a time on its own
+// goroutine while the syncer records the batch before and leases the next, so a sync takes
+// about as long as its trace requests do.
 //
 // Several syncers (instances of the shop) may share one store and split each pass instead of
 // each doing all of it: a syncer takes its batches through Store.LeaseWaybills, which leases

@@ -31,8 +31,8 @@ type Store interface {
 
 	// LeaseWaybills hands req.Owner up to req.Limit waybills that the sync pass req.Pass must
 	// still track (Tracking, SyncedPass below req.Pass), in ID order, leased until req.Until:
-	// waybills nobody holds, whose lease ended by req.Now, or that req.Owner holds already.
-	// Of concurrent callers with different owners each waybill goes to one, so several
+	// waybills nobody holds, whose lease ended by req.Now, or that req.Owner holds already;
+	// only those whose ID sorts after req.After when it is set. Of concurrent callers with different owners each waybill goes to one, so several
 	// syncers split a pass instead of each doing all of it.
 	LeaseWaybills(ctx context.Context, req LeaseRequest) ([]Waybill, error)
 	// ReleaseWaybills ends owner's leases on ids (a lease owner no longer holds is left alone).
@@ -48,6 +48,9 @@ type LeaseRequest struct {
 	Pass int
 	// Limit caps the batch (at least 1).
 	Limit int
+	// After, when set, leases only waybills whose ID sorts after it (byte-wise): a syncer
+	// leases its next batch while it still tracks the one before, which it holds itself.
+	After string
 	// Now decides which leases have ended; Until is when the new ones end.
 	Now, Until time.Time
 }
@@ -152,7 +155,11 @@ func (m *MemoryStore) LeaseWaybills(ctx context.Context, req LeaseRequest) ([]Wa
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var out []Waybill
-	for _, id := range m.wbIDs {
+	from, _ := slices.BinarySearch(m.wbIDs, req.After)
+	for _, id := range m.wbIDs[from:] {
+		if id <= req.After {
+			continue
+		}
 		if len(out) >= req.Limit {
 			break
 		}

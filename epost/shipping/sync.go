@@ -44,9 +44,10 @@ type SyncOptions struct {
 	// a random suffix); syncers sharing a store need different ones.
 	InstanceID string
 	// Lease is how long a leased batch is this syncer's alone (default DefaultSyncLease). A
-	// syncer that dies holding a batch delays those waybills by at most this long; choose it
-	// longer than tracking one batch takes (BatchSize × RateInterval ÷ Concurrency, roughly), or
-	// another syncer may track a slow batch a second time (its changes still apply once).
+	// syncer that dies holding a batch delays those waybills by at most this long. A syncer
+	// leases its next batch while it tracks the current one, so choose it longer than tracking
+	// two batches takes (2 × BatchSize × RateInterval ÷ Concurrency, roughly), or another syncer
+	// may track a slow batch a second time (its changes still apply once).
 	Lease time.Duration
 	// Progress is called after every batch with the pass's counts, for a progress bar. It
 	// runs on the syncing goroutine; keep it short.
@@ -76,8 +77,10 @@ type SyncReport struct {
 // Syncer keeps reserved waybills' lines in step with Korea Post's tracking: 배송중 once the
 // parcel left, 배송완료 once it was delivered (배송상태 자동 업데이트). Each pass tracks every
 // linked, undelivered waybill through TrackMany, in ID order and in batches leased from the
-// store (so syncers sharing a store split the pass); after each batch it writes the planned
-// changes, the waybills' pass and the cursor in one Update, then applies the changes in
+// store (so syncers sharing a store split the pass), one batch at a time while it leases the
+// next and records the last, so that store work never stalls tracking. For each tracked batch
+// it writes the planned changes, the waybills' pass and the cursor in one Update, then applies
+// the changes in
 // Updates that check each line is still linked and in the planned status. A crash between any
 // two steps loses nothing and doubles nothing: the next SyncNow applies the plans left behind,
 // redelivers unacknowledged events (same IDs), and resumes the pass at the cursor. Running it
@@ -228,116 +231,191 @@ func (y *Syncer) sync(ctx context.Context, start bool) (*SyncReport, error) {
 	}
 	pass := cur.Pass
 	trackOpts := epost.TrackManyOptions{Source: y.opts.Source, Concurrency: y.opts.Concurrency, Interval: y.opts.RateInterval}
+	// Tracking runs one batch at a time on a goroutine of its own, so that the store work
+	// around a batch (leasing the next, recording and applying the last) overlaps tracking
+	// instead of stalling it; tctx stops it when the sync fails.
+	tctx, stop := context.WithCancel(ctx)
+	defer stop()
+	abandon := func(r *trackRun) {
+		if r != nil {
+			stop()
+			<-r.done
+			y.giveBack(ctx, r.ids) // the batch is tracked again, by whichever syncer leases it
+		}
+	}
+	var running *trackRun // leased and being tracked
+	after := ""           // the last waybill ID leased in this walk through the pass
 	for {
 		if err := ctx.Err(); err != nil {
+			abandon(running)
 			return rep, err
 		}
 		now := s.now()
-		batch, err := s.store.LeaseWaybills(ctx, LeaseRequest{Owner: y.opts.InstanceID, Pass: pass, Limit: y.opts.BatchSize, Now: now, Until: now.Add(y.opts.Lease)})
+		batch, err := s.store.LeaseWaybills(ctx, LeaseRequest{Owner: y.opts.InstanceID, Pass: pass, Limit: y.opts.BatchSize,
+			Now: now, Until: now.Add(y.opts.Lease), After: after})
 		if err != nil {
+			abandon(running)
 			return rep, err
 		}
-		if len(batch) == 0 {
-			// Plans another syncer committed and did not apply (it died in between) are
-			// applied now rather than at the next sync.
-			if err := y.applyPlans(ctx, rep); err != nil {
+		var next *trackRun
+		if running != nil {
+			<-running.done
+			if err := ctx.Err(); err != nil { // the tracking was cut short
+				y.giveBack(ctx, running.ids)
+				y.giveBack(ctx, waybillIDs(batch))
 				return rep, err
 			}
-			err := y.finishPass(ctx, pass)
-			s.deliver(ctx)
-			return rep, err
 		}
-		ids := make([]string, len(batch))
-		numbers := make([]string, len(batch))
-		for i, w := range batch {
-			ids[i], numbers[i] = w.ID, w.RegiNo
+		if len(batch) > 0 {
+			next = y.startTracking(tctx, batch, trackOpts)
+			after = batch[len(batch)-1].ID
 		}
-		results := s.client.TrackMany(ctx, numbers, trackOpts)
-		if err := ctx.Err(); err != nil {
-			y.giveBack(ctx, ids) // the batch is tracked again, by whichever syncer leases it
-			return rep, err
-		}
-		var planned []Plan
-		err = s.store.Update(ctx, func(tx Tx) error {
-			planned = planned[:0]
-			now := s.now()
-			for i, w := range batch {
-				res := results[i]
-				w, err := tx.Waybill(w.ID)
-				if err != nil {
-					return err
-				}
-				if !w.Tracking || w.SyncedPass >= pass {
-					continue // another syncer took it over after this lease ended and did it
-				}
-				w.SyncedPass = pass
-				if res.Trace != nil {
-					o, err := tx.Order(w.OrderID)
-					if err != nil {
-						return err
-					}
-					for _, lid := range w.LineIDs {
-						ln := o.line(lid)
-						if ln == nil || ln.WaybillID != w.ID || !ln.Linked {
-							continue
-						}
-						to, err := Transition(s.cfg.Statuses, ln.Status, CauseTracking, res.Trace.Status)
-						if err != nil || to == ln.Status {
-							continue
-						}
-						p := Plan{ID: w.ID + "/" + lid + "/" + string(CauseTracking) + "/" + string(to), OrderID: o.ID, LineID: lid,
-							WaybillID: w.ID, From: ln.Status, To: to, Cause: CauseTracking, At: now}
-						if err := tx.PutPlan(p); err != nil {
-							return err
-						}
-						planned = append(planned, p)
-					}
-					w.LastTracked = res.Trace.Status
-					if res.Trace.Delivered() {
-						w.Tracking = false
-					}
-				}
-				if err := tx.PutWaybill(w); err != nil {
-					return err
-				}
+		if running != nil {
+			if err := y.record(ctx, pass, running, rep); err != nil {
+				abandon(next)
+				return rep, err
 			}
-			// The cursor last: its row is what concurrent syncers share, so hold it briefly.
-			c, err := tx.Cursor()
+		}
+		running = next
+		if running != nil {
+			continue
+		}
+		if after != "" {
+			// Walk the pass once more from its start: leases that ended while this walk was
+			// past them (a dead syncer's) are this syncer's to take now.
+			after = ""
+			continue
+		}
+		// Plans another syncer committed and did not apply (it died in between) are applied
+		// now rather than at the next sync.
+		if err := y.applyPlans(ctx, rep); err != nil {
+			return rep, err
+		}
+		err = y.finishPass(ctx, pass)
+		s.deliver(ctx)
+		return rep, err
+	}
+}
+
+// trackRun is one leased batch being tracked on its own goroutine; results are set when done
+// is closed.
+type trackRun struct {
+	batch   []Waybill
+	ids     []string
+	results []epost.TrackResult
+	done    chan struct{}
+}
+
+// startTracking tracks batch through TrackMany on a new goroutine.
+func (y *Syncer) startTracking(ctx context.Context, batch []Waybill, opts epost.TrackManyOptions) *trackRun {
+	r := &trackRun{batch: batch, ids: waybillIDs(batch), done: make(chan struct{})}
+	numbers := make([]string, len(batch))
+	for i, w := range batch {
+		numbers[i] = w.RegiNo
+	}
+	go func() {
+		defer close(r.done)
+		r.results = y.s.client.TrackMany(ctx, numbers, opts)
+	}()
+	return r
+}
+
+// waybillIDs lists the waybills' IDs.
+func waybillIDs(ws []Waybill) []string {
+	ids := make([]string, len(ws))
+	for i, w := range ws {
+		ids[i] = w.ID
+	}
+	return ids
+}
+
+// record writes a tracked batch: the planned changes, the waybills' pass and the cursor in one
+// Update; then it ends the batch's leases, applies the plans, delivers the events and reports
+// progress. A failure before the leases end gives them back.
+func (y *Syncer) record(ctx context.Context, pass int, r *trackRun, rep *SyncReport) error {
+	s := y.s
+	var planned []Plan
+	var cur Cursor
+	err := s.store.Update(ctx, func(tx Tx) error {
+		planned = planned[:0]
+		now := s.now()
+		for i, w := range r.batch {
+			res := r.results[i]
+			w, err := tx.Waybill(w.ID)
 			if err != nil {
 				return err
 			}
-			if c.Pass == pass {
-				c.Done += len(batch)
-				if err := tx.PutCursor(c); err != nil {
+			if !w.Tracking || w.SyncedPass >= pass {
+				continue // another syncer took it over after this lease ended and did it
+			}
+			w.SyncedPass = pass
+			if res.Trace != nil {
+				o, err := tx.Order(w.OrderID)
+				if err != nil {
 					return err
 				}
+				for _, lid := range w.LineIDs {
+					ln := o.line(lid)
+					if ln == nil || ln.WaybillID != w.ID || !ln.Linked {
+						continue
+					}
+					to, err := Transition(s.cfg.Statuses, ln.Status, CauseTracking, res.Trace.Status)
+					if err != nil || to == ln.Status {
+						continue
+					}
+					p := Plan{ID: w.ID + "/" + lid + "/" + string(CauseTracking) + "/" + string(to), OrderID: o.ID, LineID: lid,
+						WaybillID: w.ID, From: ln.Status, To: to, Cause: CauseTracking, At: now}
+					if err := tx.PutPlan(p); err != nil {
+						return err
+					}
+					planned = append(planned, p)
+				}
+				w.LastTracked = res.Trace.Status
+				if res.Trace.Delivered() {
+					w.Tracking = false
+				}
 			}
-			cur = c
-			return nil
-		})
+			if err := tx.PutWaybill(w); err != nil {
+				return err
+			}
+		}
+		// The cursor last: its row is what concurrent syncers share, so hold it briefly.
+		c, err := tx.Cursor()
 		if err != nil {
-			y.giveBack(ctx, ids)
-			return rep, err
+			return err
 		}
-		if err := s.store.ReleaseWaybills(ctx, y.opts.InstanceID, ids); err != nil {
-			y.giveBack(ctx, ids)
-			return rep, err
-		}
-		for _, r := range results {
-			if r.Err != nil && !errors.Is(r.Err, epost.ErrNotFound) {
-				rep.Failed++
+		if c.Pass == pass {
+			c.Done += len(r.batch)
+			if err := tx.PutCursor(c); err != nil {
+				return err
 			}
 		}
-		rep.Done = cur.Done
-		rep.Tracked += len(batch)
-		if err := y.applyAll(ctx, planned, rep); err != nil {
-			return rep, err
-		}
-		s.deliver(ctx)
-		if y.opts.Progress != nil {
-			y.opts.Progress(rep.Progress)
+		cur = c
+		return nil
+	})
+	if err != nil {
+		y.giveBack(ctx, r.ids)
+		return err
+	}
+	if err := s.store.ReleaseWaybills(ctx, y.opts.InstanceID, r.ids); err != nil {
+		y.giveBack(ctx, r.ids)
+		return err
+	}
+	for _, res := range r.results {
+		if res.Err != nil && !errors.Is(res.Err, epost.ErrNotFound) {
+			rep.Failed++
 		}
 	}
+	rep.Done = cur.Done
+	rep.Tracked += len(r.batch)
+	if err := y.applyAll(ctx, planned, rep); err != nil {
+		return err
+	}
+	s.deliver(ctx)
+	if y.opts.Progress != nil {
+		y.opts.Progress(rep.Progress)
+	}
+	return nil
 }
 
 // finishPass closes pass when no tracked waybill is left for it: not leased by this syncer

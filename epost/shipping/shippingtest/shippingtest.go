@@ -210,7 +210,8 @@ func SeedTracked(t testing.TB, k *Kit, store shipping.Store, prefix string, n in
 }
 
 // TwoSyncers seeds n delivered waybills through a, then runs one syncer over a and one over b
-// (two instances on one database: b may be a or another pool on the same tables) at once. It
+// (two instances on one database: b may be a or another pool on the same tables) at once, in
+// batches small enough (n/32, at least 32) that neither can lease the whole pass first. It
 // checks that the two split the pass — every waybill tracked exactly once, by the trace
 // requests per waybill number — and that every line moved to 배송완료 exactly once: one
 // change counted in the reports and one event per line.
@@ -225,7 +226,7 @@ func TwoSyncers(t testing.TB, a, b shipping.Store, n int) {
 	var wg sync.WaitGroup
 	for i, st := range []shipping.Store{a, b} {
 		sy, err := k.Shipper(t, st, log).NewSyncer(shipping.SyncOptions{InstanceID: fmt.Sprintf("syncer-%d", i+1),
-			Concurrency: 16, RateInterval: -1, BatchSize: 256})
+			Concurrency: 16, RateInterval: -1, BatchSize: max(32, n/32)})
 		require.NoError(t, err)
 		wg.Add(1)
 		go func() {
@@ -505,11 +506,15 @@ func testLeases(t *testing.T, open Factory) {
 		}
 		return nil
 	}))
-	lease := func(owner string, pass, limit int, at time.Time) []string {
+	leaseAfter := func(owner string, pass, limit int, at time.Time, after string) []string {
 		t.Helper()
-		ws, err := s.LeaseWaybills(ctx, shipping.LeaseRequest{Owner: owner, Pass: pass, Limit: limit, Now: at, Until: at.Add(time.Minute)})
+		ws, err := s.LeaseWaybills(ctx, shipping.LeaseRequest{Owner: owner, Pass: pass, Limit: limit, Now: at, Until: at.Add(time.Minute), After: after})
 		require.NoError(t, err)
 		return waybillIDs(ws)
+	}
+	lease := func(owner string, pass, limit int, at time.Time) []string {
+		t.Helper()
+		return leaseAfter(owner, pass, limit, at, "")
 	}
 	assert.Equal(t, []string{"L0", "L1"}, lease("a", 1, 2, now))
 	assert.Equal(t, []string{"L2", "L3"}, lease("b", 1, 5, now), "a's leases are a's; L4 is done; L5 is not tracked")
@@ -520,6 +525,10 @@ func testLeases(t *testing.T, open Factory) {
 	assert.Equal(t, []string{"L0"}, lease("c", 1, 5, now.Add(2*time.Second)))
 	assert.Equal(t, []string{"L0", "L2", "L3"}, lease("c", 1, 5, now.Add(time.Minute)), "c's own lease again, and b's ended")
 	assert.Equal(t, []string{"L4"}, lease("d", 2, 5, now.Add(2*time.Second)), "in pass 2 L4 is due again")
+	assert.Equal(t, []string{"L2", "L3"}, leaseAfter("c", 1, 5, now.Add(time.Minute), "L0"), "only IDs after After, own leases included")
+	assert.Equal(t, []string{"L3"}, leaseAfter("c", 1, 5, now.Add(time.Minute), "L25"), "After need not be an ID")
+	assert.Empty(t, leaseAfter("c", 1, 5, now.Add(time.Minute), "L3"), "nothing after the last")
+	assert.Equal(t, []string{"L1", "L2"}, leaseAfter("e", 1, 2, now.Add(3*time.Minute), "L0"), "every lease ended; the limit holds")
 
 	var ve *kshop.ValidationError
 	_, err := s.LeaseWaybills(ctx, shipping.LeaseRequest{Now: now, Until: now})

@@ -173,15 +173,22 @@ func (s *Store) LeaseWaybills(ctx context.Context, req shipping.LeaseRequest) ([
 	if s.st.Dialect == PostgreSQL {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
+	after := ""
+	args := []any{req.Owner, sqlstore.Micros(req.Until), req.Pass, req.Owner, sqlstore.Micros(req.Now)}
+	if req.After != "" {
+		after = " AND id > ?"
+		args = append(args, req.After)
+	}
+	args = append(args, req.Limit)
 	q := s.st.Q(`UPDATE {{prefix}}shipping_waybills SET lease_owner = ?, lease_until = ?
 		WHERE id IN (SELECT id FROM {{prefix}}shipping_waybills
-			WHERE tracking = 1 AND synced_pass < ? AND (lease_owner = ? OR lease_until <= ?)
+			WHERE tracking = 1 AND synced_pass < ? AND (lease_owner = ? OR lease_until <= ?)` + after + `
 			ORDER BY id LIMIT ?` + lock + `)
 		RETURNING data`)
 	var out []shipping.Waybill
 	err := s.st.Tx(ctx, op, func(tx *sql.Tx) error {
 		out = out[:0]
-		rows, err := tx.QueryContext(ctx, q, req.Owner, sqlstore.Micros(req.Until), req.Pass, req.Owner, sqlstore.Micros(req.Now), req.Limit)
+		rows, err := tx.QueryContext(ctx, q, args...)
 		if err != nil {
 			return err
 		}

@@ -71,6 +71,7 @@ type Server struct {
 	faults      fakefault.Faults
 	requests    map[string]int
 	total       int
+	held        time.Duration // answers held by FaultDelay, in all
 	done        chan struct{}
 	closeOnce   sync.Once
 }
@@ -169,6 +170,15 @@ func (s *Server) TotalRequests() int {
 	return s.total
 }
 
+// Held reports how long the server has held answers for FaultDelay faults, all requests
+// together. It is what a benchmark with a fixed latency compares against: Go's timers wake
+// late by up to about a millisecond, so the time held is a little over the nominal delay.
+func (s *Server) Held() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.held
+}
+
 // servedCalls are the calls the fake implements; others (the 점포관리 APIs) answer 404.
 var servedCalls = map[string]bool{
 	"GetCustNo": true, "GetApprNo": true, "GetStoppedZipCd": true, "InsertOffice": true, "GetOfficeInfo": true,
@@ -203,7 +213,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 
 	if fault := s.faults.Take(call); fault != nil {
-		fakefault.Hold(r, fault.Delay, s.done)
+		held := fakefault.Hold(r, fault.Delay, s.done)
+		s.mu.Lock()
+		s.held += held
+		s.mu.Unlock()
 		if r.Context().Err() != nil {
 			if fault.CarriesOut() {
 				s.handle(httptest.NewRecorder(), r, call) // carried out, but nobody hears of it

@@ -251,6 +251,21 @@ func TestLatencyFaultEndsWithTheClient(t *testing.T) {
 	assert.ErrorIs(t, <-done, context.Canceled, "the held answer ends when the client leaves; Close does not hang")
 }
 
+func TestHeldCountsTheDelayActuallyHeld(t *testing.T) {
+	t.Parallel()
+	srv, c := start(t, eposttest.Options{})
+	assert.Zero(t, srv.Held(), "nothing held yet")
+	const delay = 5 * time.Millisecond
+	srv.InjectFault(eposttest.Fault{Call: "GetApprNo", Kind: eposttest.FaultDelay, Delay: delay, Times: 2})
+	for range 3 {
+		_, err := c.GetApprNo(context.Background(), epost.GetApprNoRequest{})
+		require.NoError(t, err, "a delay only holds the answer")
+	}
+	held := srv.Held()
+	assert.GreaterOrEqual(t, held, 2*delay, "two answers held at least the delay each")
+	assert.Less(t, held, 2*delay+time.Second, "the third answer was not held")
+}
+
 func TestTraceServicesRaw(t *testing.T) {
 	t.Parallel()
 	srv, _ := start(t, eposttest.Options{})

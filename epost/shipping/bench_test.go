@@ -45,6 +45,11 @@ func seedTracked(b *testing.B, k *kit, store shipping.Store, n int, traces bool)
 // BenchmarkSync10k syncs 10,000 delivered waybills against eposttest, whose trace answers
 // are held for a fixed latency, and reports the time achieved over the ideal
 // count × latency ÷ concurrency (goal ≤ 1.10), and memory per tracked waybill.
+//
+// achieved/ideal takes the latency the fake actually held the answers for (held-ms/trace):
+// Go's timers wake up to about a millisecond late (epoll waits in whole milliseconds), so a
+// nominal 20 ms is about 20.9 ms held, and that lateness is the fixture's, not the syncer's.
+// achieved/nominal is the same time over the nominal 20 ms, for comparison.
 func BenchmarkSync10k(b *testing.B) {
 	const (
 		count       = 10_000
@@ -61,7 +66,7 @@ func BenchmarkSync10k(b *testing.B) {
 	b.Cleanup(tr.CloseIdleConnections)
 	client, err := k.srv.NewClient(epost.WithHTTPClient(hc), epost.WithClock(k.clock.Now))
 	require.NoError(b, err)
-	var ratio, syncBytes float64
+	var ratio, nominal, heldMS, syncBytes float64
 	b.ReportAllocs()
 	for b.Loop() {
 		b.StopTimer()
@@ -75,19 +80,26 @@ func BenchmarkSync10k(b *testing.B) {
 		k.srv.InjectFault(eposttest.Fault{Call: eposttest.CallBizTrace, Kind: eposttest.FaultDelay, Delay: latency, Times: count})
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
+		held0 := k.srv.Held()
 		b.StartTimer()
 		start := time.Now()
 		rep, err := syncer.SyncNow(ctx)
 		elapsed := time.Since(start)
 		b.StopTimer()
+		held := k.srv.Held() - held0
 		runtime.ReadMemStats(&after)
 		require.NoError(b, err)
 		require.Equal(b, count, rep.Changed)
-		ratio = float64(elapsed) / float64(ideal)
+		require.GreaterOrEqual(b, held, time.Duration(count)*latency, "every trace answer held")
+		ratio = float64(elapsed) / float64(held/concurrency)
+		nominal = float64(elapsed) / float64(ideal)
+		heldMS = float64(held) / count / float64(time.Millisecond)
 		syncBytes = float64(after.TotalAlloc-before.TotalAlloc) / count
 		b.StartTimer()
 	}
 	b.ReportMetric(ratio, "achieved/ideal")
+	b.ReportMetric(nominal, "achieved/nominal")
+	b.ReportMetric(heldMS, "held-ms/trace")
 	b.ReportMetric(syncBytes, "sync-B/waybill")
 
 	// Memory the store holds per tracked waybill (order, line and waybill records).

@@ -121,11 +121,14 @@ func (fs *Faults) Take(call string) *Fault {
 	return &f
 }
 
-// Hold waits d, or until the request's client goes away or done is closed.
-func Hold(r *http.Request, d time.Duration, done <-chan struct{}) {
+// Hold waits d, or until the request's client goes away or done is closed, and returns how
+// long it waited: Go's timers wake late by up to about a millisecond, which a benchmark that
+// compares against d needs to know.
+func Hold(r *http.Request, d time.Duration, done <-chan struct{}) time.Duration {
 	if d <= 0 {
-		return
+		return 0
 	}
+	start := time.Now()
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -133,4 +136,5 @@ func Hold(r *http.Request, d time.Duration, done <-chan struct{}) {
 	case <-r.Context().Done():
 	case <-done:
 	}
+	return time.Since(start)
 }

@@ -40,6 +40,9 @@ func (b *Builder) check(p *Params, ch Channel, rep *report) (values, error) {
 	var v values
 	var errs FieldErrors
 	add := func(err error) {
+		if err == nil {
+			return // before fe: errors.As would move it to the heap on every call
+		}
 		var fe *FieldError
 		if errors.As(err, &fe) {
 			errs = append(errs, fe)

@@ -74,14 +74,15 @@ func prepareBatch(msgs []Message, src TemplateSource, lim Limits) *batch {
 			prepared, err = prep.Prepare(m, tpl)
 		}
 		if err == nil && m.Ref != "" {
-			if seen == nil {
-				seen = make(map[string]struct{}, len(msgs)-i)
-			}
 			if _, dup := seen[m.Ref]; dup {
 				err = FieldErrors{{Key: "ref", Reason: ReasonDuplicate,
 					Detail: "another message in the batch has the same ref"}}.err()
+			} else if i < len(msgs)-1 { // no later message to compare with the last one
+				if seen == nil {
+					seen = make(map[string]struct{}, len(msgs)-i)
+				}
+				seen[m.Ref] = struct{}{}
 			}
-			seen[m.Ref] = struct{}{}
 		}
 		if err != nil {
 			b.results[i] = Result{Ref: m.Ref, To: recipientDigits(m.To), Status: StatusInvalid, Err: err}

@@ -103,7 +103,7 @@ func (m Message) Prepare(tpl *Template, lim Limits) (Message, error) {
 // usable: call NewPreparer.
 type Preparer struct {
 	lim     Limits
-	content compiledPattern
+	content *compiledPattern // the last template's, shared through compiledFor
 }
 
 // NewPreparer returns a Preparer for the limits lim (zero fields take the defaults).
@@ -114,8 +114,10 @@ func NewPreparer(lim Limits) *Preparer { return &Preparer{lim: lim.withDefaults(
 func (p *Preparer) Prepare(m Message, tpl *Template) (Message, error) {
 	var cp *compiledPattern
 	if tpl != nil {
-		p.content.use(tpl.Content)
-		cp = &p.content
+		if p.content == nil || p.content.src != tpl.Content {
+			p.content = compiledFor(tpl.Content)
+		}
+		cp = p.content
 	}
 	return m.prepare(tpl, &p.lim, cp)
 }

@@ -2,6 +2,7 @@ package alimtalk
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -279,25 +280,49 @@ func truncateRunes(s string, n int) string {
 // fault under the multi-line rules, so that rendering a message reads only its values.
 type compiledPattern struct {
 	src         string
-	valid       bool // the fields below describe src
 	lits, names []string
 	litRunes    []int
 	litFaults   []Reason
 }
 
-// use makes c describe src, parsing it unless it already does.
-func (c *compiledPattern) use(src string) {
-	if c.valid && c.src == src {
-		return
+// compilePattern parses src. The result is never changed afterwards, so goroutines share it.
+func compilePattern(src string) *compiledPattern {
+	c := &compiledPattern{src: src}
+	c.lits, c.names = parsePattern(src, nil, nil)
+	c.litRunes = make([]int, len(c.lits))
+	c.litFaults = make([]Reason, len(c.lits))
+	for i, l := range c.lits {
+		c.litRunes[i], c.litFaults[i] = scanText(l, true)
 	}
-	c.src, c.valid = src, true
-	c.lits, c.names = parsePattern(src, c.lits[:0], c.names[:0])
-	c.litRunes, c.litFaults = c.litRunes[:0], c.litFaults[:0]
-	for _, l := range c.lits {
-		n, fault := scanText(l, true)
-		c.litRunes = append(c.litRunes, n)
-		c.litFaults = append(c.litFaults, fault)
+	return c
+}
+
+// maxCompiledPatterns bounds the shared cache of compiled template texts: a shop has tens of
+// templates, and a caller that renders ever new texts must not grow the cache without end
+// (past the bound, texts are compiled per Preparer, as before the cache).
+const maxCompiledPatterns = 512
+
+var (
+	compiledMu    sync.RWMutex
+	compiledCache = map[string]*compiledPattern{}
+)
+
+// compiledFor returns src compiled, from the shared cache when it is there: a batch of one
+// message (every single send) then parses nothing.
+func compiledFor(src string) *compiledPattern {
+	compiledMu.RLock()
+	c := compiledCache[src]
+	compiledMu.RUnlock()
+	if c != nil {
+		return c
 	}
+	c = compilePattern(src)
+	compiledMu.Lock()
+	if len(compiledCache) < maxCompiledPatterns {
+		compiledCache[src] = c
+	}
+	compiledMu.Unlock()
+	return c
 }
 
 // render is renderPattern(c.src, vars, missing) that also returns what scanText(text, true)

@@ -87,7 +87,9 @@ func TestSyncSurvivesACrashBetweenAnyTwoSteps(t *testing.T) {
 		finished := err == nil && !crashing.crashed
 		if !finished {
 			require.ErrorIs(t, err, errCrash, "failAt %d", failAt)
-			// Restart: a new process over the same store.
+			// Restart: a new process over the same store, once the outbox's delivery lease
+			// the dead one may hold has run out.
+			k.clock.Add(shipping.DefaultDeliveryLease)
 			sh2 := k.shipper(t, k.store)
 			sy2, err := sh2.NewSyncer(shipping.SyncOptions{Concurrency: 1, BatchSize: 1, RateInterval: -1})
 			require.NoError(t, err)

@@ -92,8 +92,14 @@
 // the lease ends, when another takes it over; the last syncer to find nothing left closes the
 // pass. Run starts a new pass only when the last one started about an Interval ago, so two
 // instances run one pass per Interval between them. Package epost/shipping/storesql keeps the
-// state in PostgreSQL or SQLite; each instance offers the shared event outbox to its OnEvent
-// at least once, so a consumer dedupes by Event.ID.
+// state in PostgreSQL or SQLite. Instances deliver the shared event outbox one at a time,
+// under its DeliveryLease (Config.InstanceID, Config.DeliveryLease), so that two never offer
+// the same event at once. Delivery is still at least once: an instance that dies between
+// OnEvent and the acknowledgement, or stalls past its lease, leaves the event to be offered
+// again with the same ID, so a consumer that must never act twice (an AlimTalk send) keys on
+// Event.ID, as the alimtalk Dispatcher's ledger does. Give each instance a stable InstanceID
+// (a pod or host name): a restarted instance then resumes its own lease at once, where one
+// with a new ID waits until the dead one's lease has run out.
 //
 // # Personal data
 //

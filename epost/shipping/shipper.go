@@ -55,7 +55,19 @@ type Config struct {
 	// Logger receives counts and identifiers, never names, phones or addresses (default:
 	// discard).
 	Logger *slog.Logger
+	// InstanceID names this Shipper in the outbox's delivery lease (default: host name,
+	// process ID and a random suffix); Shippers sharing a store need different ones.
+	InstanceID string
+	// DeliveryLease is how long this Shipper holds the outbox while it delivers events
+	// (default DefaultDeliveryLease); it renews the lease after every 64 events. Another
+	// Shipper takes the outbox over only once the lease ended, so choose it longer than
+	// OnEvent takes for 64 events.
+	DeliveryLease time.Duration
 }
+
+// DefaultDeliveryLease is how long a Shipper holds the event outbox when
+// Config.DeliveryLease is not set.
+const DefaultDeliveryLease = time.Minute
 
 // Shipper runs the shop's Korea Post workflow over a Store: step 1 issues waybills, step 2
 // reserves them, printing and tracking move the lines on, Cancel withdraws a waybill. It is
@@ -102,6 +114,12 @@ func New(client Client, store Store, cfg Config) (*Shipper, error) {
 	if cfg.InFlightGrace < 0 {
 		ps = append(ps, &kshop.FieldError{Field: "Config.InFlightGrace", Rule: kshop.RuleRange})
 	}
+	if cfg.DeliveryLease < 0 || cfg.DeliveryLease > 0 && cfg.DeliveryLease < time.Second {
+		ps = append(ps, &kshop.FieldError{Field: "Config.DeliveryLease", Rule: kshop.RuleRange, Detail: "at least 1s"})
+	}
+	if len(cfg.InstanceID) > maxInstanceIDLen {
+		ps = append(ps, &kshop.FieldError{Field: "Config.InstanceID", Rule: kshop.RuleTooLong, Limit: maxInstanceIDLen, Got: len(cfg.InstanceID)})
+	}
 	if err := kshop.NewValidationError("shipping.New", ps); err != nil {
 		return nil, err
 	}
@@ -110,6 +128,12 @@ func New(client Client, store Store, cfg Config) (*Shipper, error) {
 	}
 	if cfg.InFlightGrace == 0 {
 		cfg.InFlightGrace = DefaultInFlightGrace
+	}
+	if cfg.DeliveryLease == 0 {
+		cfg.DeliveryLease = DefaultDeliveryLease
+	}
+	if cfg.InstanceID == "" {
+		cfg.InstanceID = defaultInstanceID()
 	}
 	s := &Shipper{client: client, store: store, cfg: cfg, now: cfg.Now, log: cfg.Logger, busy: map[string]bool{}}
 	if s.now == nil {
@@ -394,7 +418,8 @@ func untrackIfUnlinked(tx Tx, o Order, waybillID string) error {
 // DeliverEvents offers the outbox's unacknowledged events to Config.OnEvent, in order, and
 // returns how many were acknowledged. It stops at the first event OnEvent fails, which stays
 // in the outbox. Every operation delivers its events itself; call this after a restart, or
-// let the Syncer do it.
+// let the Syncer do it. Shippers sharing a store deliver one at a time: while another holds
+// the outbox's DeliveryLease, DeliverEvents leaves the events to it and returns 0.
 func (s *Shipper) DeliverEvents(ctx context.Context) (int, error) {
 	if err := wire.CheckContext(ctx, "shipping.DeliverEvents"); err != nil {
 		return 0, err
@@ -410,13 +435,79 @@ func (s *Shipper) deliver(ctx context.Context) {
 	}
 }
 
+// deliveryChunk is how many events are offered between two acknowledgements (and lease
+// renewals).
+const deliveryChunk = 64
+
+// deliverAll delivers while the outbox holds events and no other Shipper holds its lease. It
+// looks again after giving the lease back: a Shipper that appended events while this one
+// held the lease left them to it.
 func (s *Shipper) deliverAll(ctx context.Context) (int, error) {
 	s.deliverMu.Lock()
 	defer s.deliverMu.Unlock()
 	total := 0
 	for {
+		var pending []Event
+		if err := s.store.View(ctx, func(tx Tx) (err error) { pending, err = tx.Events(0, 1); return err }); err != nil {
+			return total, err
+		}
+		if len(pending) == 0 {
+			return total, nil
+		}
+		held, err := s.takeDelivery(ctx)
+		if err != nil || !held {
+			return total, err
+		}
+		n, err := s.deliverHeld(ctx)
+		total += n
+		s.giveDeliveryBack(ctx)
+		if err != nil {
+			return total, err
+		}
+	}
+}
+
+// takeDelivery takes the outbox's delivery lease unless another Shipper holds it.
+func (s *Shipper) takeDelivery(ctx context.Context) (bool, error) {
+	held := false
+	err := s.store.Update(ctx, func(tx Tx) error {
+		l, err := tx.DeliveryLease()
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		held = l.Owner == "" || l.Owner == s.cfg.InstanceID || !l.Until.After(now)
+		if !held {
+			return nil
+		}
+		return tx.PutDeliveryLease(DeliveryLease{Owner: s.cfg.InstanceID, Until: now.Add(s.cfg.DeliveryLease)})
+	})
+	return held, err
+}
+
+// giveDeliveryBack ends this Shipper's delivery lease, so that another need not wait for it
+// to run out; with a short context of its own, as ctx may be the one that ended. A failure
+// only means the lease runs out instead.
+func (s *Shipper) giveDeliveryBack(ctx context.Context) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	defer cancel()
+	_ = s.store.Update(rctx, func(tx Tx) error {
+		l, err := tx.DeliveryLease()
+		if err != nil || l.Owner != s.cfg.InstanceID {
+			return err
+		}
+		return tx.PutDeliveryLease(DeliveryLease{})
+	})
+}
+
+// deliverHeld offers the events to OnEvent while this Shipper holds the lease, acknowledging
+// and renewing after each chunk. It stops when the outbox is empty, OnEvent fails, or the
+// lease turns out to have ended and passed to another Shipper (which then delivers the rest).
+func (s *Shipper) deliverHeld(ctx context.Context) (int, error) {
+	total := 0
+	for {
 		var evs []Event
-		if err := s.store.View(ctx, func(tx Tx) (err error) { evs, err = tx.Events(0, 256); return err }); err != nil {
+		if err := s.store.View(ctx, func(tx Tx) (err error) { evs, err = tx.Events(0, deliveryChunk); return err }); err != nil {
 			return total, err
 		}
 		if len(evs) == 0 {
@@ -433,8 +524,22 @@ func (s *Shipper) deliverAll(ctx context.Context) (int, error) {
 			}
 			acked = ev.Seq
 		}
+		lost := false
 		if acked > 0 {
-			if err := s.store.Update(ctx, func(tx Tx) error { return tx.AckEvents(acked) }); err != nil {
+			err := s.store.Update(ctx, func(tx Tx) error {
+				if err := tx.AckEvents(acked); err != nil {
+					return err
+				}
+				l, err := tx.DeliveryLease()
+				if err != nil {
+					return err
+				}
+				if lost = l.Owner != s.cfg.InstanceID; lost {
+					return nil
+				}
+				return tx.PutDeliveryLease(DeliveryLease{Owner: s.cfg.InstanceID, Until: s.now().Add(s.cfg.DeliveryLease)})
+			})
+			if err != nil {
 				return total, err
 			}
 			for _, ev := range evs {
@@ -445,6 +550,11 @@ func (s *Shipper) deliverAll(ctx context.Context) (int, error) {
 		}
 		if failed != nil {
 			return total, fmt.Errorf("shipping: OnEvent: %w", failed)
+		}
+		if lost {
+			s.log.LogAttrs(ctx, slog.LevelWarn, "shipping: the outbox's delivery lease ran out during delivery; another instance delivers the rest",
+				slog.Int("delivered", total))
+			return total, nil
 		}
 	}
 }

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -145,11 +147,13 @@ func TestTransitionTable(t *testing.T) {
 
 func TestNewAndAddOrdersReportEveryProblem(t *testing.T) {
 	t.Parallel()
-	_, err := shipping.New(nil, nil, shipping.Config{Weight: 31})
+	_, err := shipping.New(nil, nil, shipping.Config{Weight: 31, DeliveryLease: time.Millisecond, InstanceID: strings.Repeat("x", 201)})
 	var ve *kshop.ValidationError
 	require.True(t, errors.As(err, &ve))
-	assert.Len(t, ve.Problems, 5) // client, store, OfficeSer, ShopName, Weight
+	assert.Len(t, ve.Problems, 7) // client, store, OfficeSer, ShopName, Weight, DeliveryLease, InstanceID
 	assert.Equal(t, "shipping.New", ve.Op)
+	assert.ErrorContains(t, err, "Config.DeliveryLease")
+	assert.ErrorContains(t, err, "Config.InstanceID")
 
 	k := setup(t)
 	bad := shipping.Order{ID: "A&1", Fee: "cod", Recipient: shipping.Recipient{Name: "홍길동", Mobile: "010-1234-5678"},

@@ -55,6 +55,17 @@ type LeaseRequest struct {
 	Now, Until time.Time
 }
 
+// DeliveryLease says which Shipper delivers the event outbox, and until when. Shippers that
+// share a store deliver one at a time, so that two instances never offer the same event to
+// their OnEvent at once; the holder renews it as it goes, and it ends by itself when the
+// holder dies.
+type DeliveryLease struct {
+	// Owner is the delivering Shipper's Config.InstanceID ("" when nobody delivers).
+	Owner string
+	// Until is when the lease ends unless renewed.
+	Until time.Time
+}
+
 // Tx is one transaction of a Store. Records are values: changing a returned record changes
 // nothing until it is put back.
 type Tx interface {
@@ -92,6 +103,10 @@ type Tx interface {
 	Events(after uint64, limit int) ([]Event, error)
 	// AckEvents acknowledges every event up to and including seq.
 	AckEvents(seq uint64) error
+	// DeliveryLease returns the outbox's delivery lease (the zero value when none was taken).
+	DeliveryLease() (DeliveryLease, error)
+	// PutDeliveryLease replaces the outbox's delivery lease.
+	PutDeliveryLease(l DeliveryLease) error
 }
 
 // WaybillQuery selects waybills. Zero fields do not filter.
@@ -129,6 +144,7 @@ type MemoryStore struct {
 	seq      uint64
 	cursor   Cursor
 	leases   map[string]memLease
+	delivery DeliveryLease
 }
 
 type memLease struct {
@@ -251,6 +267,7 @@ type memTx struct {
 	waybills map[string]Waybill
 	plans    map[string]*Plan // nil value = deleted
 	cursor   *Cursor
+	delivery *DeliveryLease
 	appended []Event
 	ack      uint64
 	seq      uint64
@@ -279,6 +296,9 @@ func (t *memTx) commit() {
 	}
 	if t.cursor != nil {
 		m.cursor = *t.cursor
+	}
+	if t.delivery != nil {
+		m.delivery = *t.delivery
 	}
 	m.events = append(m.events, t.appended...)
 	m.seq = t.seq
@@ -391,6 +411,21 @@ func (t *memTx) PutCursor(c Cursor) error {
 		return errReadOnly
 	}
 	t.cursor = &c
+	return nil
+}
+
+func (t *memTx) DeliveryLease() (DeliveryLease, error) {
+	if t.delivery != nil {
+		return *t.delivery, nil
+	}
+	return t.m.delivery, nil
+}
+
+func (t *memTx) PutDeliveryLease(l DeliveryLease) error {
+	if !t.write {
+		return errReadOnly
+	}
+	t.delivery = &l
 	return nil
 }
 

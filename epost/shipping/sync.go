@@ -107,8 +107,8 @@ func (s *Shipper) NewSyncer(opts SyncOptions) (*Syncer, error) {
 	if opts.Lease < 0 || opts.Lease > 0 && opts.Lease < time.Second {
 		ps = append(ps, &kshop.FieldError{Field: "Lease", Rule: kshop.RuleRange, Detail: "at least 1s"})
 	}
-	if len(opts.InstanceID) > 200 {
-		ps = append(ps, &kshop.FieldError{Field: "InstanceID", Rule: kshop.RuleTooLong, Limit: 200, Got: len(opts.InstanceID)})
+	if len(opts.InstanceID) > maxInstanceIDLen {
+		ps = append(ps, &kshop.FieldError{Field: "InstanceID", Rule: kshop.RuleTooLong, Limit: maxInstanceIDLen, Got: len(opts.InstanceID)})
 	}
 	if err := kshop.NewValidationError("shipping.NewSyncer", ps); err != nil {
 		return nil, err
@@ -126,15 +126,24 @@ func (s *Shipper) NewSyncer(opts SyncOptions) (*Syncer, error) {
 		opts.Lease = DefaultSyncLease
 	}
 	if opts.InstanceID == "" {
-		host, _ := os.Hostname()
-		var b [6]byte
-		_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-		opts.InstanceID = host + ":" + strconv.Itoa(os.Getpid()) + ":" + hex.EncodeToString(b[:])
+		opts.InstanceID = defaultInstanceID()
 	}
 	if r := opts.BatchSize % opts.Concurrency; r != 0 {
 		opts.BatchSize += opts.Concurrency - r
 	}
 	return &Syncer{s: s, opts: opts}, nil
+}
+
+// maxInstanceIDLen bounds instance IDs, which stores keep in their lease records.
+const maxInstanceIDLen = 200
+
+// defaultInstanceID names this process: host name, process ID and a random suffix, so that
+// two Shippers or Syncers in one process differ too.
+func defaultInstanceID() string {
+	host, _ := os.Hostname()
+	var b [6]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return host + ":" + strconv.Itoa(os.Getpid()) + ":" + hex.EncodeToString(b[:])
 }
 
 // Run syncs at once and then every Interval until ctx ends, and returns nil then. A failed

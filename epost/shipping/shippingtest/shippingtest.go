@@ -38,6 +38,7 @@ func Run(t *testing.T, open Factory) {
 		{"Rollback", testRollback},
 		{"PlansEventsCursor", testPlansEventsCursor},
 		{"Leases", testLeases},
+		{"DeliveryLease", testDeliveryLease},
 		{"Workflow", testWorkflow},
 		{"CrashBetweenSyncSteps", testCrashBetweenSyncSteps},
 		{"TwoSyncers", func(t *testing.T, open Factory) {
@@ -214,7 +215,7 @@ func SeedTracked(t testing.TB, k *Kit, store shipping.Store, prefix string, n in
 // batches small enough (n/32, at least 32) that neither can lease the whole pass first. It
 // checks that the two split the pass — every waybill tracked exactly once, by the trace
 // requests per waybill number — and that every line moved to 배송완료 exactly once: one
-// change counted in the reports and one event per line.
+// change counted in the reports and one event per line, offered to OnEvent once.
 func TwoSyncers(t testing.TB, a, b shipping.Store, n int) {
 	t.Helper()
 	ctx := context.Background()
@@ -249,10 +250,15 @@ func TwoSyncers(t testing.TB, a, b shipping.Store, n int) {
 	assert.Equal(t, n, reps[0].Tracked+reps[1].Tracked, "the syncers split the pass")
 	assert.Positive(t, reps[0].Tracked, "syncer 1 did part of the pass")
 	assert.Positive(t, reps[1].Tracked, "syncer 2 did part of the pass")
-	// Each syncer's Shipper offers the shared outbox to OnEvent at least once, so an event
-	// may reach it twice, always with its ID: one change per line is one event ID per line.
+	// The two Shippers deliver the shared outbox one at a time (its delivery lease): every
+	// event reaches OnEvent once, and one change per line is one event ID per line.
 	perLine := map[string]map[string]bool{}
+	offered := map[string]int{}
 	for _, ev := range log.All() {
+		offered[ev.ID]++
+		if offered[ev.ID] > 1 {
+			require.Equal(t, 1, offered[ev.ID], "event %s offered twice", ev.ID)
+		}
 		key := ev.OrderID + "/" + ev.LineID
 		if perLine[key] == nil {
 			perLine[key] = map[string]bool{}
@@ -537,6 +543,106 @@ func testLeases(t *testing.T, open Factory) {
 	var nilCtx context.Context
 	_, err = s.LeaseWaybills(nilCtx, shipping.LeaseRequest{Owner: "a", Pass: 1, Limit: 1, Now: now, Until: now.Add(time.Minute)})
 	assert.ErrorAs(t, err, &ve)
+}
+
+// testDeliveryLease checks the outbox's delivery lease as a record (staged, rolled back,
+// refused in a View), then two Shippers on the store: while one delivers, the other leaves
+// the events to it, every event is offered once, and a dead holder's lease is taken over once
+// it has run out.
+func testDeliveryLease(t *testing.T, open Factory) {
+	s := open(t)
+	ctx := context.Background()
+	at := time.Date(2026, 5, 11, 12, 0, 0, 0, time.UTC)
+	readLease := func() shipping.DeliveryLease {
+		t.Helper()
+		var l shipping.DeliveryLease
+		require.NoError(t, s.View(ctx, func(tx shipping.Tx) (err error) { l, err = tx.DeliveryLease(); return err }))
+		return l
+	}
+	assert.Equal(t, "", readLease().Owner, "nobody delivers at first")
+	assert.True(t, readLease().Until.IsZero())
+	require.NoError(t, s.View(ctx, func(tx shipping.Tx) error {
+		assert.Error(t, tx.PutDeliveryLease(shipping.DeliveryLease{Owner: "x", Until: at}), "a View writes nothing")
+		return nil
+	}))
+	errStop := errors.New("stop")
+	require.ErrorIs(t, s.Update(ctx, func(tx shipping.Tx) error {
+		require.NoError(t, tx.PutDeliveryLease(shipping.DeliveryLease{Owner: "a", Until: at}))
+		l, err := tx.DeliveryLease()
+		assert.Equal(t, "a", l.Owner, "a transaction reads its own write")
+		require.NoError(t, err)
+		return errStop
+	}), errStop)
+	assert.Equal(t, "", readLease().Owner, "rolled back")
+	require.NoError(t, s.Update(ctx, func(tx shipping.Tx) error {
+		return tx.PutDeliveryLease(shipping.DeliveryLease{Owner: "b", Until: at})
+	}))
+	got := readLease()
+	assert.Equal(t, "b", got.Owner)
+	assert.True(t, got.Until.Equal(at), "until %v", got.Until)
+	require.NoError(t, s.Update(ctx, func(tx shipping.Tx) error { return tx.PutDeliveryLease(shipping.DeliveryLease{}) }))
+
+	appendEvents := func(ids ...string) {
+		t.Helper()
+		require.NoError(t, s.Update(ctx, func(tx shipping.Tx) error {
+			for _, id := range ids {
+				if _, err := tx.AppendEvent(shipping.Event{ID: id}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}))
+	}
+	k := NewKit(t)
+	log := &EventLog{}
+	entered, unblock := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	blocking := func(ctx context.Context, ev shipping.Event) error {
+		once.Do(func() { close(entered); <-unblock })
+		return log.On(ctx, ev)
+	}
+	newShipper := func(id string, on func(context.Context, shipping.Event) error) *shipping.Shipper {
+		sh, err := shipping.New(k.Client, s, shipping.Config{OfficeSer: eposttest.DefaultOfficeSer, ShopName: "케이샵",
+			Now: k.Clock.Now, OnEvent: on, InstanceID: id})
+		require.NoError(t, err)
+		return sh
+	}
+	a, b := newShipper("instance-a", blocking), newShipper("instance-b", log.On)
+	appendEvents("e1", "e2", "e3")
+	done := make(chan int, 1)
+	go func() {
+		n, err := a.DeliverEvents(ctx)
+		assert.NoError(t, err)
+		done <- n
+	}()
+	<-entered
+	assert.Equal(t, "instance-a", readLease().Owner, "a holds the outbox while it delivers")
+	appendEvents("e4")
+	n, err := b.DeliverEvents(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n, "b leaves the events to a")
+	close(unblock)
+	assert.Equal(t, 4, <-done, "a delivers b's event too")
+	assert.Equal(t, "", readLease().Owner, "a gave the lease back")
+	var ids []string
+	for _, ev := range log.All() {
+		ids = append(ids, ev.ID)
+	}
+	assert.Equal(t, []string{"e1", "e2", "e3", "e4"}, ids, "each event offered once, in order")
+
+	// A holder that died: its lease blocks b until it has run out.
+	require.NoError(t, s.Update(ctx, func(tx shipping.Tx) error {
+		return tx.PutDeliveryLease(shipping.DeliveryLease{Owner: "dead", Until: k.Clock.Now().Add(time.Minute)})
+	}))
+	appendEvents("e5")
+	n, err = b.DeliverEvents(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n, "the dead holder's lease still runs")
+	k.Clock.Add(time.Minute)
+	n, err = b.DeliverEvents(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "taken over once it ran out")
+	assert.Len(t, log.All(), 5)
 }
 
 // testWorkflow runs the Godomall flow on the store: issue per order and per item (one contact

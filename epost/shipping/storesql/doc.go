@@ -33,6 +33,10 @@
 //     and with 200 runs killing a syncer (context cancelled, pool closed) at random points.
 //   - The event outbox numbers events from a counter row locked until commit, so events
 //     commit in the order of their numbers and acknowledging up to a number never skips one.
+//     Its delivery lease (shipping.DeliveryLease, migration 0002) is a row of its own, read
+//     FOR UPDATE on PostgreSQL, so two instances never both take it; the instances then
+//     deliver one at a time, and each event reaches OnEvent once unless a holder dies or
+//     stalls past its lease.
 //   - Failures are typed as in every kshop SQL store: ErrClosed, ErrConnection,
 //     ErrContention, ErrDiskFull, ErrSchemaOutdated (run Migrate), ErrSchemaTooNew (refused).
 //

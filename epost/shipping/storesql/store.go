@@ -473,6 +473,27 @@ func (t *sqlTx) PutCursor(c shipping.Cursor) error {
 	return t.exec(op, `UPDATE {{prefix}}shipping_meta SET data = ? WHERE name = 'cursor'`, data)
 }
 
+func (t *sqlTx) DeliveryLease() (shipping.DeliveryLease, error) {
+	var l shipping.DeliveryLease
+	ok, err := t.getData("storesql.Tx.DeliveryLease", `SELECT data FROM {{prefix}}shipping_meta WHERE name = ?`, "delivery", &l)
+	if err == nil && !ok {
+		err = fmt.Errorf("storesql.Tx.DeliveryLease: the delivery row is missing: %w", ErrSchemaOutdated)
+	}
+	return l, err
+}
+
+func (t *sqlTx) PutDeliveryLease(l shipping.DeliveryLease) error {
+	const op = "storesql.Tx.PutDeliveryLease"
+	if err := t.readOnly(op); err != nil {
+		return err
+	}
+	data, err := encode(op, l)
+	if err != nil {
+		return err
+	}
+	return t.exec(op, `UPDATE {{prefix}}shipping_meta SET data = ? WHERE name = 'delivery'`, data)
+}
+
 func (t *sqlTx) Plans() ([]shipping.Plan, error) {
 	return list[shipping.Plan](t, "storesql.Tx.Plans", `SELECT data FROM {{prefix}}shipping_plans ORDER BY id`)
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -79,11 +80,13 @@ func TestTwoSyncersSplit10k(t *testing.T) {
 	})
 }
 
-// A syncer is killed (its context cancelled and its pool closed) at a random instant of a
-// sync, 200 times on fresh data. Each time another instance on its own pool first syncs while
-// the dead one's leases still run (it may not take those waybills), then after they ended
-// (it takes them over): every line ends delivered with exactly one change, no plan is left,
-// and the pass closes.
+// A syncer is killed (its context cancelled and its pool closed) at a random point of a
+// sync, 200 times on fresh data: as it starts its k-th store call, k drawn from the calls a
+// whole sync makes, so the points cover the sync whatever the machine's load; the pool closes
+// concurrently, so the call in flight may or may not land. Each time another instance on its
+// own pool first syncs while the dead one's leases still run (it may not take those
+// waybills), then after they ended (it takes them over): every line ends delivered with
+// exactly one change, no plan is left, and the pass closes.
 func TestCrashLoop(t *testing.T) {
 	t.Parallel()
 	sqltest.Dialects(t, func(t *testing.T, tg sqltest.Target) {
@@ -97,21 +100,22 @@ func TestCrashLoop(t *testing.T) {
 		opts := func(id string) shipping.SyncOptions {
 			return shipping.SyncOptions{InstanceID: id, Concurrency: 2, BatchSize: 2, RateInterval: -1, Lease: lease}
 		}
-		// Calibrate: how long a whole sync of one run takes.
+		// Calibrate: how many store calls a whole sync of one run makes.
 		k := shippingtest.NewKit(t)
-		s := migrated(t, fresh(t, tg))
-		shippingtest.SeedTracked(t, k, s, "K-", perRun)
-		sy, err := k.Shipper(t, s, nil).NewSyncer(opts("calibrate"))
+		counting := &killingStore{Store: migrated(t, fresh(t, tg))}
+		shippingtest.SeedTracked(t, k, counting, "K-", perRun)
+		counting.calls.Store(0)
+		sy, err := k.Shipper(t, counting, nil).NewSyncer(opts("calibrate"))
 		require.NoError(t, err)
-		begin := time.Now()
 		_, err = sy.SyncNow(ctx)
 		require.NoError(t, err)
-		span := time.Since(begin)
+		span := counting.calls.Load()
+		require.Greater(t, span, int64(5), "a sync makes several store calls")
 
 		rng := rand.New(rand.NewPCG(7, uint64(len(tg.Name))))
 		// One database for every run (fresh IDs each run, so earlier runs' delivered waybills
 		// are no longer tracked); each run has its own fake and its own victim pool.
-		s = migrated(t, tg)
+		s := migrated(t, tg)
 		var waited, victimDone, takenOver int
 		for run := 1; run <= runs; run++ {
 			prefix := fmt.Sprintf("R%03d-", run)
@@ -120,18 +124,20 @@ func TestCrashLoop(t *testing.T) {
 			log := &shippingtest.EventLog{}
 
 			victimDB := tg.Open(t)
-			victim, err := k.Shipper(t, newStore(t, tg, victimDB), log).NewSyncer(opts("victim"))
-			require.NoError(t, err)
 			vctx, cancel := context.WithCancel(ctx)
-			done := make(chan error, 1)
-			go func() { _, err := victim.SyncNow(vctx); done <- err }()
-			time.Sleep(time.Duration(rng.Int64N(int64(span) + 1)))
+			closed := make(chan error, 1)
 			// The process dies: its context ends and its pool closes at once, so it gets no
 			// chance to give its leases back.
-			cancel()
-			closed := make(chan error, 1)
-			go func() { closed <- victimDB.Close() }() // Close waits for a running statement
-			verr := <-done
+			victimStore := &killingStore{Store: newStore(t, tg, victimDB), at: 1 + rng.Int64N(span), kill: func() {
+				cancel()
+				go func() { closed <- victimDB.Close() }() // Close waits for a running statement
+			}}
+			victim, err := k.Shipper(t, victimStore, log).NewSyncer(opts("victim"))
+			require.NoError(t, err)
+			_, verr := victim.SyncNow(vctx)
+			if !victimStore.killed.Load() {
+				victimStore.kill()
+			}
 			require.NoError(t, <-closed)
 			if verr == nil {
 				victimDone++
@@ -221,6 +227,42 @@ func TestCrashLoop(t *testing.T) {
 			assert.Positive(t, waited, "some kills left live leases")
 		}
 	})
+}
+
+// killingStore counts the store calls a syncer makes and runs kill as the at-th one starts
+// (at 0: never).
+type killingStore struct {
+	shipping.Store
+	calls  atomic.Int64
+	at     int64
+	kill   func()
+	killed atomic.Bool
+}
+
+func (k *killingStore) hit() {
+	if n := k.calls.Add(1); n == k.at && k.killed.CompareAndSwap(false, true) {
+		k.kill()
+	}
+}
+
+func (k *killingStore) Update(ctx context.Context, fn func(shipping.Tx) error) error {
+	k.hit()
+	return k.Store.Update(ctx, fn)
+}
+
+func (k *killingStore) View(ctx context.Context, fn func(shipping.Tx) error) error {
+	k.hit()
+	return k.Store.View(ctx, fn)
+}
+
+func (k *killingStore) LeaseWaybills(ctx context.Context, req shipping.LeaseRequest) ([]shipping.Waybill, error) {
+	k.hit()
+	return k.Store.LeaseWaybills(ctx, req)
+}
+
+func (k *killingStore) ReleaseWaybills(ctx context.Context, owner string, ids []string) error {
+	k.hit()
+	return k.Store.ReleaseWaybills(ctx, owner, ids)
 }
 
 func TestFaults(t *testing.T) {

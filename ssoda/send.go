@@ -85,9 +85,11 @@ type sendJob struct {
 	j     int // index in chunk.b.Ready
 }
 
-// sendBatch prepares and sends msgs lazily: the caller's goroutine prepares chunk after chunk
-// and hands the ready messages, in order, to a fixed pool of c.s.concurrency workers, which
-// build each body just before sending it. A chunk's Results are merged (Batch.Complete) by the
+// sendBatch prepares and sends msgs lazily with a fixed pool of c.s.concurrency workers (the
+// caller's goroutine is one of them). A worker takes the next ready message under a lock;
+// when the current chunk has none left, it prepares the next chunk itself, so that no
+// producer goroutine hands messages over and memory stays bounded by the chunk size. Each
+// body is built just before its request. A chunk's Results are merged (Batch.Complete) by the
 // worker that finishes its last message, into one list in the caller's order.
 //
 // This is exactly what preparing everything first would give: every message is prepared, so
@@ -97,75 +99,27 @@ type sendJob struct {
 // refused are the tail, and StatusNotSent.
 func (c *Client) sendBatch(ctx context.Context, msgs []alimtalk.Message) ([]alimtalk.Result, error) {
 	results := make([]alimtalk.Result, len(msgs))
-	br := &batchRun{c: c, ctx: ctx, path: c.s.paths.SendAlimTalk, results: results}
-	br.gate = provider.NewGate(ctx, "ssoda")
-	g := br.gate
-
 	workers := min(c.s.concurrency, len(msgs))
-	var jobs chan<- sendJob
-	var wg *sync.WaitGroup
-	if workers > 1 {
-		jobs, wg = br.startWorkers(workers)
-	}
-	chunkSize := min(max(4*workers, sendChunkMin), sendChunkMax)
+	br := &batchRun{c: c, ctx: ctx, path: c.s.paths.SendAlimTalk, results: results, msgs: msgs,
+		chunkSize: min(max(4*workers, sendChunkMin), sendChunkMax)}
+	br.gate = provider.NewGate(ctx, "ssoda")
 	// PrepareBatch refuses a Ref seen earlier in its own chunk; seen carries the Refs of
 	// earlier chunks' ready messages, needed only when there is more than one chunk, and only
 	// for the Refs that more than one message carries.
-	var seen map[string]struct{}
-	var repeated map[uint64]struct{}
-	if len(msgs) > chunkSize {
-		repeated = repeatedRefs(msgs)
-		seen = make(map[string]struct{}, len(repeated))
+	if len(msgs) > br.chunkSize {
+		br.repeated = repeatedRefs(msgs)
+		br.seen = make(map[string]struct{}, len(br.repeated))
 	}
-	anyReady := false
-	for offset := 0; offset < len(msgs); offset += chunkSize {
-		part := msgs[offset:min(offset+chunkSize, len(msgs))]
-		ch := &sendChunk{offset: offset, b: provider.PrepareBatch(part, c.s.templates, c.limits)}
-		ch.sent = make([]alimtalk.Result, len(ch.b.Ready))
-		left := len(ch.b.Ready)
-		for j := range ch.b.Ready {
-			if seen == nil {
-				break
-			}
-			ref := ch.b.Ready[j].Ref
-			if ref == "" {
-				continue
-			}
-			if _, maybe := repeated[maphash.String(refSeed, ref)]; !maybe {
-				continue
-			}
-			if _, dup := seen[ref]; dup {
-				ch.duplicate(j, part[ch.b.Position(j)], c)
-				left--
-				continue
-			}
-			seen[ref] = struct{}{}
-		}
-		anyReady = anyReady || left > 0
-		ch.left.Store(int32(left))
-		if left == 0 {
-			ch.complete(results)
-			continue
-		}
-		for j := range ch.b.Ready {
-			if _, dup := ch.overrides[ch.b.Position(j)]; dup {
-				continue
-			}
-			if jobs != nil {
-				jobs <- sendJob{ch, j}
-			} else {
-				br.run(sendJob{ch, j})
-			}
-		}
+	var wg sync.WaitGroup
+	for range workers - 1 {
+		wg.Go(br.work)
 	}
-	if jobs != nil {
-		close(jobs)
-		wg.Wait()
-	}
-	if !anyReady {
+	br.work()
+	wg.Wait()
+	if !br.anyReady {
 		return results, nil
 	}
-	return results, g.Err()
+	return results, br.gate.Err()
 }
 
 // batchRun is what the workers of one sendBatch share.
@@ -175,20 +129,72 @@ type batchRun struct {
 	path    string
 	results []alimtalk.Result
 	gate    *provider.Gate
+
+	mu        sync.Mutex // guards what follows
+	msgs      []alimtalk.Message
+	chunkSize int
+	offset    int        // the next chunk's first message
+	cur       *sendChunk // the chunk being started
+	pending   []int      // indexes in cur.b.Ready still to start, in order
+	seen      map[string]struct{}
+	repeated  map[uint64]struct{}
+	anyReady  bool
 }
 
-// startWorkers starts n workers taking jobs from the returned channel until it is closed.
-func (br *batchRun) startWorkers(n int) (chan<- sendJob, *sync.WaitGroup) {
-	jobs := make(chan sendJob, n)
-	wg := &sync.WaitGroup{}
-	for range n {
-		wg.Go(func() {
-			for job := range jobs {
-				br.run(job)
-			}
-		})
+// work runs jobs until none is left.
+func (br *batchRun) work() {
+	for {
+		job, ok := br.next()
+		if !ok {
+			return
+		}
+		br.run(job)
 	}
-	return jobs, wg
+}
+
+// next returns the next message to start, preparing the next chunk when the current one has
+// none left.
+func (br *batchRun) next() (sendJob, bool) {
+	br.mu.Lock()
+	defer br.mu.Unlock()
+	for len(br.pending) == 0 {
+		if br.offset >= len(br.msgs) {
+			return sendJob{}, false
+		}
+		br.prepareChunk()
+	}
+	j := br.pending[0]
+	br.pending = br.pending[1:]
+	return sendJob{br.cur, j}, true
+}
+
+// prepareChunk prepares the next chunk and makes it current (br.mu held). A chunk with no
+// message left to send is merged at once.
+func (br *batchRun) prepareChunk() {
+	c := br.c
+	part := br.msgs[br.offset:min(br.offset+br.chunkSize, len(br.msgs))]
+	ch := &sendChunk{offset: br.offset, b: provider.PrepareBatch(part, c.s.templates, c.limits)}
+	br.offset += len(part)
+	ch.sent = make([]alimtalk.Result, len(ch.b.Ready))
+	pending := make([]int, 0, len(ch.b.Ready))
+	for j := range ch.b.Ready {
+		if ref := ch.b.Ready[j].Ref; br.seen != nil && ref != "" {
+			if _, maybe := br.repeated[maphash.String(refSeed, ref)]; maybe {
+				if _, dup := br.seen[ref]; dup {
+					ch.duplicate(j, part[ch.b.Position(j)], c)
+					continue
+				}
+				br.seen[ref] = struct{}{}
+			}
+		}
+		pending = append(pending, j)
+	}
+	br.anyReady = br.anyReady || len(pending) > 0
+	ch.left.Store(int32(len(pending)))
+	if len(pending) == 0 {
+		ch.complete(br.results)
+	}
+	br.cur, br.pending = ch, pending
 }
 
 // run sends one job and, when it was its chunk's last, merges the chunk's Results.

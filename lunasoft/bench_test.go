@@ -17,6 +17,7 @@ import (
 	"github.com/kshop-dev/kshop/alimtalk"
 	"github.com/kshop-dev/kshop/internal/benchcmp"
 	"github.com/kshop-dev/kshop/lunasoft"
+	"github.com/kshop-dev/kshop/lunasoft/lunasofttest"
 )
 
 // BenchmarkCompare sends 10,000 messages through Send against a minimal loopback server (it
@@ -33,14 +34,30 @@ import (
 // it counts what the call holds, its Results included, and result-B is the live heap right
 // after the call, its Results still referenced, minus the same starting point.
 // TestCompareBaselineSendsWhatTheSDKSends keeps the two sides doing the same job.
+//
+// "@fake" runs the same comparison end to end against lunasofttest, which checks credentials,
+// the template and each message, with 1,000 messages (the fake keeps what it accepted).
 func BenchmarkCompare(b *testing.B) {
 	const n, conc = 10000, 4
-	benchcmp.Pair(b, "lunasoft.Send10000@minimal", sdkBulk(n, conc), baselineBulk(n, conc))
+	benchcmp.Pair(b, "lunasoft.Send10000@minimal", sdkBulk(minimalServer, n, conc), baselineBulk(minimalServer, n, conc))
+	benchcmp.Pair(b, "lunasoft.Send1000@fake", sdkBulk(fakeServer, 1000, conc), baselineBulk(fakeServer, 1000, conc))
+}
+
+// benchServer starts a server for one side of a comparison and returns its base URL and the
+// client to reach it with.
+type benchServer func(b *testing.B) (string, *http.Client)
+
+// fakeServer starts lunasofttest with the benchmark's template and credentials.
+func fakeServer(b *testing.B) (string, *http.Client) {
+	srv := lunasofttest.NewServer(lunasofttest.Options{UserID: testUserID, APIKey: testAPIKey,
+		Templates: []lunasoft.CatalogTemplate{{ID: orderID, Alias: "ORDER_RECEIVED", Template: alimtalk.Template{Content: benchText}}}})
+	b.Cleanup(srv.Close)
+	return srv.URL(), srv.Client()
 }
 
 const benchAnswer = `{"code":0,"msg":"success"}`
 
-func minimalServer(b *testing.B) (*httptest.Server, *http.Client) {
+func minimalServer(b *testing.B) (string, *http.Client) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", "application/json")
@@ -50,7 +67,7 @@ func minimalServer(b *testing.B) (*httptest.Server, *http.Client) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 64, 64
 	b.Cleanup(tr.CloseIdleConnections)
-	return srv, &http.Client{Transport: tr}
+	return srv.URL, &http.Client{Transport: tr}
 }
 
 const benchText = "#{customerName}님의 주문 #{orderNo}이(가) 접수되었습니다."
@@ -80,10 +97,10 @@ func benchClient(tb testing.TB, base string, hc *http.Client, conc int) *lunasof
 	return c
 }
 
-func sdkBulk(n, conc int) func(b *testing.B) {
+func sdkBulk(server benchServer, n, conc int) func(b *testing.B) {
 	return func(b *testing.B) {
-		srv, hc := minimalServer(b)
-		c := benchClient(b, srv.URL, hc, conc)
+		base, hc := server(b)
+		c := benchClient(b, base, hc, conc)
 		msgs := benchMessages(n)
 		run := func() any {
 			res, err := c.Send(context.Background(), msgs)
@@ -181,10 +198,10 @@ func baselineBatch(hc *http.Client, url string, tpl *alimtalk.Template, msgs []a
 	return err
 }
 
-func baselineBulk(n, conc int) func(b *testing.B) {
+func baselineBulk(server benchServer, n, conc int) func(b *testing.B) {
 	return func(b *testing.B) {
-		srv, hc := minimalServer(b)
-		url := srv.URL + lunasoft.SendPath
+		base, hc := server(b)
+		url := base + lunasoft.SendPath
 		msgs := benchMessages(n)
 		tpl := alimtalk.Template{Content: benchText}
 		run := func() any {

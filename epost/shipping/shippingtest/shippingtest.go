@@ -210,6 +210,19 @@ func SeedTracked(t testing.TB, k *Kit, store shipping.Store, prefix string, n in
 	}
 }
 
+// leaseBarrier runs arrive after its first LeaseWaybills.
+type leaseBarrier struct {
+	shipping.Store
+	once   sync.Once
+	arrive func()
+}
+
+func (l *leaseBarrier) LeaseWaybills(ctx context.Context, req shipping.LeaseRequest) ([]shipping.Waybill, error) {
+	ws, err := l.Store.LeaseWaybills(ctx, req)
+	l.once.Do(l.arrive)
+	return ws, err
+}
+
 // TwoSyncers seeds n delivered waybills through a, then runs one syncer over a and one over b
 // (two instances on one database: b may be a or another pool on the same tables) at once, in
 // batches small enough (n/32, at least 32) that neither can lease the whole pass first. It
@@ -225,7 +238,23 @@ func TwoSyncers(t testing.TB, a, b shipping.Store, n int) {
 	var reps [2]*shipping.SyncReport
 	var errs [2]error
 	var wg sync.WaitGroup
+	// Each syncer, once it has its first batch, waits for the other to have one too (for at
+	// most 30 s, so a failing syncer cannot hang the test): both are then in the same pass and
+	// both do part of it. Without the wait a syncer that starts late (SQLite under -race is
+	// slow) may find the pass done, and start an empty one of its own.
+	var arrived sync.WaitGroup
+	arrived.Add(2)
+	bothArrived := make(chan struct{})
+	go func() { arrived.Wait(); close(bothArrived) }()
+	arrive := func() {
+		arrived.Done()
+		select {
+		case <-bothArrived:
+		case <-time.After(30 * time.Second):
+		}
+	}
 	for i, st := range []shipping.Store{a, b} {
+		st = &leaseBarrier{Store: st, arrive: arrive}
 		sy, err := k.Shipper(t, st, log).NewSyncer(shipping.SyncOptions{InstanceID: fmt.Sprintf("syncer-%d", i+1),
 			Concurrency: 16, RateInterval: -1, BatchSize: max(32, n/32)})
 		require.NoError(t, err)

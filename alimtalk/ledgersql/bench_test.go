@@ -14,12 +14,12 @@ import (
 
 // BenchmarkCompare measures Claim (fresh refs) at 1, 8 and 32 concurrent workers against a
 // hand-written INSERT … ON CONFLICT DO NOTHING loop into a table of the same shape (and index)
-// on the same pool. PostgreSQL pairs run when KSHOP_TEST_POSTGRES_URL is set.
+// on the same pool of 32 connections, opened and kept idle before either side is timed
+// (sqltest.BenchPool). PostgreSQL pairs run when KSHOP_TEST_POSTGRES_URL is set.
 func BenchmarkCompare(b *testing.B) {
 	ctx := context.Background()
 	for _, tg := range sqltest.Targets(b) {
-		db := tg.Open(b)
-		db.SetMaxOpenConns(32)
+		db := sqltest.BenchPool(b, tg, 32)
 		l := migrated(b, tg, db)
 		base := tg.Prefix + "baseline"
 		if _, err := db.ExecContext(ctx, "CREATE TABLE "+base+" (ref TEXT NOT NULL PRIMARY KEY, token TEXT NOT NULL, instance TEXT NOT NULL, claimed_at BIGINT NOT NULL)"); err != nil {

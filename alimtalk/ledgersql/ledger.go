@@ -88,16 +88,37 @@ const DefaultHeld = 65_536
 // number of Ledgers (processes, pools) may share one database.
 type Ledger struct {
 	st *sqlstore.Store
+	q  queries
+	// instance is st.Instance as a driver argument, boxed once rather than on every claim.
+	instance any
 
 	mu      sync.Mutex
 	held    map[string]string // ref → token of a claim this ledger made and has not released
-	order   []heldClaim       // claims in claim order, for forgetting the oldest
-	next    int
+	order   [][]heldClaim     // claims in claim order, in chunks of heldChunk, for forgetting the oldest
+	n       int               // claims in order (at most limit)
+	next    int               // once order is full, the position of the oldest claim
 	limit   int
 	orphans map[string]string // ref → token of a claim whose INSERT may have committed unseen
 }
 
 var _ alimtalk.Ledger = (*Ledger)(nil)
+
+// queries are the ledger's statements for its dialect and prefix, built once in New: a claim
+// is one statement, and rewriting its text on every call was a third of Claim's allocations.
+type queries struct {
+	claim, tokenOf, release, lookup, prune string
+}
+
+func newQueries(st *sqlstore.Store) queries {
+	return queries{
+		claim: st.Q(`INSERT INTO {{prefix}}alimtalk_ledger (ref, token, instance, claimed_at)
+		VALUES (?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING`),
+		tokenOf: st.Q(`SELECT token FROM {{prefix}}alimtalk_ledger WHERE ref = ?`),
+		release: st.Q(`DELETE FROM {{prefix}}alimtalk_ledger WHERE ref = ? AND token = ?`),
+		lookup:  st.Q(`SELECT ref, token, instance, claimed_at FROM {{prefix}}alimtalk_ledger WHERE ref = ?`),
+		prune:   st.Q(`DELETE FROM {{prefix}}alimtalk_ledger WHERE claimed_at < ?`),
+	}
+}
 
 // New returns a ledger over db, a pool the caller opened with the dialect's driver ("pgx"
 // from github.com/jackc/pgx/v5/stdlib, or "sqlite" from modernc.org/sqlite, best with
@@ -116,7 +137,7 @@ func New(db *sql.DB, dialect Dialect, opts ...Option) (*Ledger, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Ledger{st: st, held: map[string]string{}, limit: c.held, orphans: map[string]string{}}, nil
+	return &Ledger{st: st, q: newQueries(st), instance: st.Instance, held: map[string]string{}, limit: c.held, orphans: map[string]string{}}, nil
 }
 
 // Migrate creates or upgrades the ledger's tables. Several instances may run it at once (a
@@ -162,8 +183,7 @@ func (l *Ledger) Claim(ctx context.Context, ref string) (bool, error) {
 	}
 	l.sweepOrphans(ctx)
 	token := sqlstore.NewToken()
-	n, err := l.st.Exec(ctx, op, l.st.Q(`INSERT INTO {{prefix}}alimtalk_ledger (ref, token, instance, claimed_at)
-		VALUES (?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING`), ref, token, l.st.Instance, sqlstore.Micros(l.st.Now()))
+	n, err := l.st.Exec(ctx, op, l.q.claim, ref, token, l.instance, sqlstore.Micros(l.st.Now()))
 	if err != nil {
 		l.orphan(ref, token)
 		return false, err
@@ -176,7 +196,7 @@ func (l *Ledger) Claim(ctx context.Context, ref string) (bool, error) {
 	// that claim was never reported to anyone: adopt it.
 	if old, ok := l.orphanOf(ref); ok {
 		var cur string
-		err := l.st.DB.QueryRowContext(ctx, l.st.Q(`SELECT token FROM {{prefix}}alimtalk_ledger WHERE ref = ?`), ref).Scan(&cur)
+		err := l.st.DB.QueryRowContext(ctx, l.q.tokenOf, ref).Scan(&cur)
 		if err == nil && cur == old {
 			l.mu.Lock()
 			delete(l.orphans, ref)
@@ -209,7 +229,7 @@ func (l *Ledger) Release(ctx context.Context, ref string) error {
 	if err := l.st.Ready(ctx, op); err != nil {
 		return err
 	}
-	if _, err := l.st.Exec(ctx, op, l.st.Q(`DELETE FROM {{prefix}}alimtalk_ledger WHERE ref = ? AND token = ?`), ref, token); err != nil {
+	if _, err := l.st.Exec(ctx, op, l.q.release, ref, token); err != nil {
 		return err // still held: the caller may release again
 	}
 	l.mu.Lock()
@@ -248,7 +268,7 @@ func (l *Ledger) Lookup(ctx context.Context, ref string) (Claim, bool, error) {
 	var c Claim
 	var token string
 	var at int64
-	err := l.st.DB.QueryRowContext(ctx, l.st.Q(`SELECT ref, token, instance, claimed_at FROM {{prefix}}alimtalk_ledger WHERE ref = ?`), ref).
+	err := l.st.DB.QueryRowContext(ctx, l.q.lookup, ref).
 		Scan(&c.Ref, &token, &c.Instance, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Claim{}, false, nil
@@ -273,10 +293,16 @@ func (l *Ledger) Prune(ctx context.Context, cutoff time.Time) (int64, error) {
 	if err := l.st.Ready(ctx, op); err != nil {
 		return 0, err
 	}
-	return l.st.Exec(ctx, op, l.st.Q(`DELETE FROM {{prefix}}alimtalk_ledger WHERE claimed_at < ?`), sqlstore.Micros(cutoff))
+	return l.st.Exec(ctx, op, l.q.prune, sqlstore.Micros(cutoff))
 }
 
 type heldClaim struct{ ref, token string }
+
+// heldChunk is how many claims one chunk of Ledger.order holds. Fixed chunks, rather than
+// one slice grown by append, keep a young ledger from copying its whole history again and
+// again (append grows a large slice by a quarter each time): that copying was the largest
+// cost of Claim besides the INSERT until the ledger had made DefaultHeld claims.
+const heldChunk = 1024
 
 // hold remembers a claim for Release, forgetting the oldest beyond the limit (a forgotten
 // claim stays claimed: the safe direction).
@@ -284,14 +310,20 @@ func (l *Ledger) hold(ref, token string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	entry := heldClaim{ref: ref, token: token}
-	if len(l.order) < l.limit {
-		l.order = append(l.order, entry)
-	} else {
-		// A released and re-claimed ref has a newer token; its old slot must not forget it.
-		if old := l.order[l.next]; l.held[old.ref] == old.token {
-			delete(l.held, old.ref)
+	if l.n < l.limit {
+		c := l.n / heldChunk
+		if c == len(l.order) {
+			l.order = append(l.order, make([]heldClaim, 0, min(heldChunk, l.limit-l.n)))
 		}
-		l.order[l.next] = entry
+		l.order[c] = append(l.order[c], entry)
+		l.n++
+	} else {
+		slot := &l.order[l.next/heldChunk][l.next%heldChunk]
+		// A released and re-claimed ref has a newer token; its old slot must not forget it.
+		if l.held[slot.ref] == slot.token {
+			delete(l.held, slot.ref)
+		}
+		*slot = entry
 		l.next = (l.next + 1) % l.limit
 	}
 	l.held[ref] = token
@@ -320,7 +352,7 @@ func (l *Ledger) orphanOf(ref string) (string, bool) {
 func (l *Ledger) deleteOrphan(ref, token string) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	_, err := l.st.DB.ExecContext(ctx, l.st.Q(`DELETE FROM {{prefix}}alimtalk_ledger WHERE ref = ? AND token = ?`), ref, token)
+	_, err := l.st.DB.ExecContext(ctx, l.q.release, ref, token)
 	return err == nil
 }
 
@@ -341,7 +373,7 @@ func (l *Ledger) sweepOrphans(ctx context.Context) {
 	}
 	l.mu.Unlock()
 	for _, p := range batch {
-		if _, err := l.st.DB.ExecContext(ctx, l.st.Q(`DELETE FROM {{prefix}}alimtalk_ledger WHERE ref = ? AND token = ?`), p.ref, p.token); err != nil {
+		if _, err := l.st.DB.ExecContext(ctx, l.q.release, p.ref, p.token); err != nil {
 			return
 		}
 		l.mu.Lock()

@@ -5,7 +5,9 @@
 // from several instances: a transaction-scoped advisory lock per prefix on PostgreSQL,
 // the write lock on SQLite), the schema check every store call makes once (older: run
 // Migrate; newer: refused), a transaction helper with bounded, jittered retries of
-// serialization failures, deadlocks and SQLite busy errors, and one typed error shape.
+// serialization failures, deadlocks and SQLite busy errors, and one typed error shape. On
+// SQLite a store's single statements (Exec) queue in the process, one writer at a time, so
+// that its own goroutines never meet in SQLite's sleeping busy handler.
 //
 // It imports no driver: errors are classified through the methods the drivers' error types
 // have (SQLState() for pgx, Code() for modernc.org/sqlite), and stores take the caller's

@@ -90,6 +90,12 @@ type Store struct {
 	migrations  []migration
 	maxAttempts int
 	ready       atomic.Bool
+	// writer queues this store's single-statement writes on SQLite (nil on PostgreSQL): SQLite
+	// has one writer at a time, and a writer that finds the lock taken waits in SQLite's busy
+	// handler, which sleeps 1, 2, 5, 10 … ms between tries; with many goroutines that turns
+	// into idle gaps and a throughput below one connection's. Queued in Go, the next writer
+	// starts the moment the last one ends. The database still decides every conflict.
+	writer chan struct{}
 }
 
 // New checks cfg and returns a store. It makes no database call: the schema is checked on
@@ -135,6 +141,9 @@ func New(db *sql.DB, d Dialect, cfg Config) (*Store, error) {
 	}
 	if s.maxAttempts == 0 {
 		s.maxAttempts = 8
+	}
+	if d == SQLite {
+		s.writer = make(chan struct{}, 1)
 	}
 	return s, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -286,4 +287,87 @@ func TestSQLiteDiskFull(t *testing.T) {
 	var n int
 	require.NoError(t, s.DB.QueryRowContext(ctx, s.Q("SELECT count(*) FROM {{prefix}}items")).Scan(&n))
 	assert.Equal(t, 2, n, "no half-written transaction")
+}
+
+// On SQLite the store's statements queue in the process: goroutines writing at once through a
+// pool with no busy timeout and no retries never meet SQLITE_BUSY, and every write lands once.
+func TestSQLiteWritesQueue(t *testing.T) {
+	t.Parallel()
+	tg := sqltest.SQLite(t)
+	ctx := context.Background()
+	noWait := tg
+	noWait.DSN = strings.Replace(tg.DSN, "_busy_timeout=10000", "_busy_timeout=0", 1)
+	s := store(t, tg, noWait.Open(t), func(c *sqlstore.Config) { c.MaxAttempts = 1 })
+	require.NoError(t, s.Migrate(ctx, "test.Migrate"))
+	insert := s.Q("INSERT INTO {{prefix}}items (id, n) VALUES (?, ?) ON CONFLICT (id) DO NOTHING")
+	const workers, each = 16, 25
+	var wg sync.WaitGroup
+	var inserted atomic.Int64
+	errs := make([]error, workers)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				n, err := s.Exec(ctx, "test.Op", insert, fmt.Sprintf("w%d-%d", w, i%20), i)
+				if err != nil {
+					errs[w] = err
+					return
+				}
+				inserted.Add(n)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+	assert.Equal(t, int64(workers*20), inserted.Load(), "each new id inserted once, repeats ignored")
+	var n int
+	require.NoError(t, s.DB.QueryRowContext(ctx, s.Q("SELECT count(*) FROM {{prefix}}items")).Scan(&n))
+	assert.Equal(t, 2+workers*20, n)
+}
+
+// A statement whose context ends while it waits in the store's queue (here behind a statement
+// that waits for another instance's write lock) fails with ErrConnection and the context's
+// error at once, and writes nothing.
+func TestSQLiteQueuedStatementGivesUp(t *testing.T) {
+	t.Parallel()
+	tg := sqltest.SQLite(t)
+	ctx := context.Background()
+	s := store(t, tg, tg.Open(t))
+	require.NoError(t, s.Migrate(ctx, "test.Migrate"))
+	other := tg.Open(t) // another instance
+	holder, err := other.BeginTx(ctx, nil)
+	require.NoError(t, err)
+	_, err = holder.ExecContext(ctx, s.Q("UPDATE {{prefix}}items SET n = n + 1 WHERE id = 'a'"))
+	require.NoError(t, err)
+
+	first := make(chan error, 1)
+	go func() {
+		_, err := s.Exec(ctx, "test.Op", s.Q("INSERT INTO {{prefix}}items (id, n) VALUES ('first', 1)"))
+		first <- err
+	}()
+	// The first statement holds the queue once it holds a connection of s's pool.
+	require.Eventually(t, func() bool { return s.DB.Stats().InUse == 1 }, 5*time.Second, time.Millisecond)
+	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err = s.Exec(short, "test.Op", s.Q("INSERT INTO {{prefix}}items (id, n) VALUES ('second', 2)"))
+	assert.ErrorIs(t, err, sqlstore.ErrConnection)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Less(t, time.Since(start), 5*time.Second, "gave up when its context ended, not after the 10 s busy timeout")
+
+	require.NoError(t, holder.Commit())
+	require.NoError(t, <-first, "the statement ahead ran once the lock was free")
+	var ids []string
+	rows, err := s.DB.QueryContext(ctx, s.Q("SELECT id FROM {{prefix}}items ORDER BY id"))
+	require.NoError(t, err)
+	for rows.Next() {
+		var id string
+		require.NoError(t, rows.Scan(&id))
+		ids = append(ids, id)
+	}
+	require.NoError(t, rows.Err())
+	assert.Equal(t, []string{"a", "b", "first"}, ids)
 }

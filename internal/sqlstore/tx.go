@@ -72,10 +72,12 @@ func (s *Store) txOnce(ctx context.Context, opts *sql.TxOptions, fn func(tx *sql
 }
 
 // Exec runs one statement (already prepared with Q) with the same bounded retry as Tx and
-// returns the rows it affected.
+// returns the rows it affected. On SQLite the store's statements run one at a time, queued in
+// the process (see Store.writer); a context that ends while queued returns before the
+// statement is sent.
 func (s *Store) Exec(ctx context.Context, op, query string, args ...any) (int64, error) {
 	for attempt := 1; ; attempt++ {
-		res, err := s.DB.ExecContext(ctx, query, args...)
+		res, err := s.exec(ctx, query, args)
 		if err == nil {
 			n, rerr := res.RowsAffected()
 			return n, wrapAttempts(op, rerr, attempt)
@@ -87,6 +89,19 @@ func (s *Store) Exec(ctx context.Context, op, query string, args ...any) (int64,
 			return 0, wrapAttempts(op, werr, attempt)
 		}
 	}
+}
+
+// exec runs one statement, on SQLite after the store's earlier writes have finished.
+func (s *Store) exec(ctx context.Context, query string, args []any) (sql.Result, error) {
+	if s.writer != nil {
+		select {
+		case s.writer <- struct{}{}:
+			defer func() { <-s.writer }()
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return s.DB.ExecContext(ctx, query, args...)
 }
 
 // backoff grows from about 2 ms to 250 ms, with full jitter so that the instances that

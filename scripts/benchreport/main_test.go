@@ -16,6 +16,8 @@ BenchmarkCompare/epost.InsertOrder@minimal/baseline-2         	    3261	    1000
 BenchmarkCompare/ssoda.Bulk1000x4@minimal/kshop-2   	   10	  50000000 ns/op	  20000 msg/s	 1000 B/op	 10 allocs/op
 BenchmarkCompare/ssoda.Bulk1000x4@minimal/baseline-2	   10	  40000000 ns/op	  25000 msg/s	 1000 B/op	 10 allocs/op
 BenchmarkCompare/ssoda.Bulk10000x4@minimal/kshop-2   	   1	  500000000 ns/op	  20000 msg/s	 1500000 peak-live-B
+BenchmarkCompare/ledgersql.Claim@sqlite-c32/kshop-2   	    3247	    100696 ns/op	      9931 claims/s	     825 B/op	      15 allocs/op
+BenchmarkCompare/ledgersql.Claim@sqlite-c32/baseline-2        	    3502	    233603 ns/op	      4281 claims/s	     338 B/op	      11 allocs/op
 PASS
 ok  	github.com/kshop-dev/kshop/epost	10.194s
 # round 2 flip=1
@@ -39,7 +41,7 @@ func TestParseReadsRoundsSidesAndMetrics(t *testing.T) {
 	if rep.rounds != 3 {
 		t.Fatalf("rounds = %d, want 3", rep.rounds)
 	}
-	want := []string{"epost.InsertOrder@minimal", "ssoda.Bulk1000x4@minimal", "ssoda.Bulk10000x4@minimal"}
+	want := []string{"epost.InsertOrder@minimal", "ssoda.Bulk1000x4@minimal", "ssoda.Bulk10000x4@minimal", "ledgersql.Claim@sqlite-c32"}
 	if strings.Join(rep.paths, ",") != strings.Join(want, ",") {
 		t.Fatalf("paths = %v, want %v", rep.paths, want)
 	}
@@ -58,7 +60,10 @@ func TestParseReadsRoundsSidesAndMetrics(t *testing.T) {
 		t.Fatalf("time ratio = %+v, want median 1.15 over [1.1, 1.2]", r)
 	}
 	bulk := rep.pairs["ssoda.Bulk1000x4@minimal"]
-	if tp, _ := summarize(bulk.ratios(unitThroughput)); tp.min != 0.8 || tp.max != 0.9 {
+	if bulk.throughputUnit() != "msg/s" {
+		t.Fatalf("throughput unit = %q, want msg/s", bulk.throughputUnit())
+	}
+	if tp, _ := summarize(bulk.ratios("msg/s")); tp.min != 0.8 || tp.max != 0.9 {
 		t.Fatalf("throughput ratio = %+v, want [0.8, 0.9]", tp)
 	}
 	if got := rep.pairs["ssoda.Bulk10000x4@minimal"].kshop[1][unitPeakLive]; got != 1500000 {
@@ -101,7 +106,8 @@ func TestWritePrintsOneRowPerPath(t *testing.T) {
 	text := out.String()
 	for _, want := range []string{
 		"| epost.InsertOrder@minimal | 2 | 121 µs / 105 µs | 1.15× [1.10–1.20] | 248 / 280 | 0.89× [0.89–0.89] |",
-		"| 21.2k / 25.0k | 0.85× [0.80–0.90] |",
+		"| 21.2k / 25.0k msg/s | 0.85× [0.80–0.90] |",
+		"| 9.9k / 4.3k claims/s | 2.32× [2.32–2.32] |",
 		"| ssoda.Bulk10000x4@minimal | 0 |",
 		"1.4 MiB / –",
 		"| BenchmarkDue/due=2% | 3.08 ms |",

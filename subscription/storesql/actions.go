@@ -26,6 +26,24 @@ type ActionClaim struct {
 	token string
 }
 
+// actionQueries are the claim statements for the store's dialect and prefix, built once in
+// New: a claim is usually one INSERT, and rewriting its text on every call cost allocations.
+type actionQueries struct {
+	claim, takeOver, attempts string
+}
+
+func newActionQueries(st *sqlstore.Store) actionQueries {
+	return actionQueries{
+		claim: st.Q(`INSERT INTO {{prefix}}subscription_actions
+		(action_id, subscription_id, token, instance, attempts, claimed_at, lease_until, done_at)
+		VALUES (?, ?, ?, ?, 1, ?, ?, NULL) ON CONFLICT (action_id) DO NOTHING`),
+		takeOver: st.Q(`UPDATE {{prefix}}subscription_actions
+		SET token = ?, instance = ?, attempts = attempts + 1, claimed_at = ?, lease_until = ?
+		WHERE action_id = ? AND done_at IS NULL AND lease_until <= ?`),
+		attempts: st.Q(`SELECT attempts FROM {{prefix}}subscription_actions WHERE action_id = ? AND token = ?`),
+	}
+}
+
 // Claim takes action a for this worker: true when no one holds it and its outcome is not
 // recorded; false when another worker holds a lease on it that has not expired, or its
 // outcome is recorded. Of concurrent claims across instances exactly one gets true. A claim
@@ -42,10 +60,7 @@ func (s *Store) Claim(ctx context.Context, a subscription.Action) (*ActionClaim,
 	}
 	now := s.st.Now()
 	c := &ActionClaim{Action: a, Attempt: 1, ClaimedAt: now.UTC(), LeaseUntil: now.Add(s.lease).UTC(), token: sqlstore.NewToken()}
-	n, err := s.st.Exec(ctx, op, s.st.Q(`INSERT INTO {{prefix}}subscription_actions
-		(action_id, subscription_id, token, instance, attempts, claimed_at, lease_until, done_at)
-		VALUES (?, ?, ?, ?, 1, ?, ?, NULL) ON CONFLICT (action_id) DO NOTHING`),
-		id, a.SubscriptionID, c.token, s.st.Instance, sqlstore.Micros(now), sqlstore.Micros(c.LeaseUntil))
+	n, err := s.st.Exec(ctx, op, s.q.claim, id, a.SubscriptionID, c.token, s.instance, sqlstore.Micros(now), sqlstore.Micros(c.LeaseUntil))
 	if err != nil {
 		return nil, false, err
 	}
@@ -54,14 +69,11 @@ func (s *Store) Claim(ctx context.Context, a subscription.Action) (*ActionClaim,
 	}
 	// Held or done: take it over only if its lease has expired and no outcome is recorded.
 	// One statement, so two workers cannot both take over.
-	n, err = s.st.Exec(ctx, op, s.st.Q(`UPDATE {{prefix}}subscription_actions
-		SET token = ?, instance = ?, attempts = attempts + 1, claimed_at = ?, lease_until = ?
-		WHERE action_id = ? AND done_at IS NULL AND lease_until <= ?`),
-		c.token, s.st.Instance, sqlstore.Micros(now), sqlstore.Micros(c.LeaseUntil), id, sqlstore.Micros(now))
+	n, err = s.st.Exec(ctx, op, s.q.takeOver, c.token, s.instance, sqlstore.Micros(now), sqlstore.Micros(c.LeaseUntil), id, sqlstore.Micros(now))
 	if err != nil || n == 0 {
 		return nil, false, err
 	}
-	err = s.st.DB.QueryRowContext(ctx, s.st.Q(`SELECT attempts FROM {{prefix}}subscription_actions WHERE action_id = ? AND token = ?`), id, c.token).Scan(&c.Attempt)
+	err = s.st.DB.QueryRowContext(ctx, s.q.attempts, id, c.token).Scan(&c.Attempt)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, false, sqlstore.Wrap(op, err)
 	}

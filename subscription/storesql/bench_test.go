@@ -15,7 +15,8 @@ import (
 
 // BenchmarkCompare measures action Claim (fresh action IDs) at 1, 8 and 32 concurrent
 // workers against a hand-written INSERT … ON CONFLICT DO NOTHING loop into a table of the
-// same shape on the same pool. PostgreSQL pairs run when KSHOP_TEST_POSTGRES_URL is set.
+// same shape on the same pool of 32 connections, opened and kept idle before either side is
+// timed (sqltest.BenchPool). PostgreSQL pairs run when KSHOP_TEST_POSTGRES_URL is set.
 func BenchmarkCompare(b *testing.B) {
 	ctx := context.Background()
 	clk := &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
@@ -24,8 +25,7 @@ func BenchmarkCompare(b *testing.B) {
 		b.Fatal(err)
 	}
 	for _, tg := range sqltest.Targets(b) {
-		db := tg.Open(b)
-		db.SetMaxOpenConns(32)
+		db := sqltest.BenchPool(b, tg, 32)
 		st := newStore(b, tg, db, rules, clk)
 		if err := st.Migrate(ctx); err != nil {
 			b.Fatal(err)

@@ -128,6 +128,9 @@ type Store struct {
 	st    *sqlstore.Store
 	rules *subscription.Rules
 	lease time.Duration
+	q     actionQueries
+	// instance is st.Instance as a driver argument, boxed once rather than on every claim.
+	instance any
 }
 
 // New returns a store over db (opened with the "pgx" driver of github.com/jackc/pgx/v5/stdlib
@@ -159,7 +162,7 @@ func New(db *sql.DB, dialect Dialect, rules *subscription.Rules, opts ...Option)
 	if err := kshop.NewValidationError("storesql.New", problems); err != nil {
 		return nil, err
 	}
-	return &Store{st: st, rules: rules, lease: c.lease}, nil
+	return &Store{st: st, rules: rules, lease: c.lease, q: newActionQueries(st), instance: st.Instance}, nil
 }
 
 // Migrate creates or upgrades the store's tables. Several instances may run it at once; a

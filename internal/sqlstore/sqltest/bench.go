@@ -1,6 +1,8 @@
 package sqltest
 
 import (
+	"context"
+	"database/sql"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -46,4 +48,32 @@ func Targets(b *testing.B) []Target {
 		out = append(out, Postgres(b))
 	}
 	return out
+}
+
+// BenchPool opens a pool on tg for a benchmark of n concurrent workers: at most n connections,
+// all kept idle between calls (database/sql keeps only 2 by default, so with more workers
+// every call would open and close a connection and the comparison would measure connection
+// setup, a PostgreSQL backend fork, instead of the claims), and n of them opened before the
+// timer starts so that neither side of a pair pays for them.
+func BenchPool(b *testing.B, tg Target, n int) *sql.DB {
+	b.Helper()
+	db := tg.Open(b)
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	ctx := context.Background()
+	conns := make([]*sql.Conn, 0, n)
+	for range n {
+		c, err := db.Conn(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := c.PingContext(ctx); err != nil {
+			b.Fatal(err)
+		}
+		conns = append(conns, c)
+	}
+	for _, c := range conns {
+		_ = c.Close() // back to the idle pool
+	}
+	return db
 }

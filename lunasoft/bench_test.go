@@ -129,9 +129,17 @@ type baseBody struct {
 	Messages   []baseMessage `json:"messages"`
 }
 
+// baseAnswer is the answer as a careful caller reads it: code 0 does not mean every message
+// was taken, so each message's result_code is checked too (the fake answers with them; the
+// minimal server with none).
 type baseAnswer struct {
-	Code json.Number `json:"code"`
-	Msg  any         `json:"msg"`
+	Code     json.Number `json:"code"`
+	Msg      any         `json:"msg"`
+	Messages []struct {
+		No         string      `json:"no"`
+		ResultCode json.Number `json:"result_code"`
+		ResultMsg  string      `json:"result_msg"`
+	} `json:"messages"`
 }
 
 var errBaseRefused = errors.New("refused")
@@ -169,6 +177,11 @@ func baselineSend(hc *http.Client, url string, tpl *alimtalk.Template, part []al
 	}
 	if resp.StatusCode != http.StatusOK || a.Code.String() != "0" {
 		return errBaseRefused
+	}
+	for _, m := range a.Messages {
+		if m.ResultCode.String() != "0" {
+			return fmt.Errorf("%w: message %s: %s", errBaseRefused, m.No, m.ResultMsg)
+		}
 	}
 	return nil
 }

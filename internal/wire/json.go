@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"unicode/utf8"
 )
 
 // Code is a vendor result code that may arrive as a JSON string ("200", "0000"), a JSON number
@@ -81,6 +82,9 @@ func flexText(data []byte) (string, error) {
 	}
 	switch data[0] {
 	case '"':
+		if s, ok := plainString(data); ok {
+			return s, nil
+		}
 		var s string
 		if err := json.Unmarshal(data, &s); err != nil {
 			return "", err
@@ -131,4 +135,23 @@ func truncateForError(s string) string {
 		return s
 	}
 	return s[:max] + "…"
+}
+
+// plainString returns the text of a JSON string literal that needs no decoding: quoted, with
+// no escape, no quote or control character inside, and valid UTF-8. It is what json.Unmarshal
+// would give for such a literal, without its reflection; anything else is left to it.
+func plainString(data []byte) (string, bool) {
+	if len(data) < 2 || data[0] != '"' || data[len(data)-1] != '"' {
+		return "", false
+	}
+	inner := data[1 : len(data)-1]
+	for _, c := range inner {
+		if c < 0x20 || c == '"' || c == '\\' {
+			return "", false
+		}
+	}
+	if !utf8.Valid(inner) {
+		return "", false
+	}
+	return string(inner), true
 }

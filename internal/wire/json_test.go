@@ -113,3 +113,36 @@ func FuzzCodeUnmarshal(f *testing.F) {
 		}
 	})
 }
+
+// plainString is a shortcut for json.Unmarshal into a string: whenever it answers, the answer
+// is json.Unmarshal's.
+func FuzzPlainStringMatchesJSON(f *testing.F) {
+	for _, s := range []string{`"abc"`, `"주문 접수"`, `""`, `"a\"b"`, `"a\\b"`, `"\u00e9"`, "\"\xff\"", "\"a\tb\"", `"a"b"`, `"`, `abc`, `"abc`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, ok := plainString(data)
+		if !ok {
+			return
+		}
+		var want string
+		if err := json.Unmarshal(data, &want); err != nil {
+			t.Fatalf("plainString took %q, which json.Unmarshal refuses: %v", data, err)
+		}
+		if got != want {
+			t.Fatalf("plainString(%q) = %q, json.Unmarshal gives %q", data, got, want)
+		}
+	})
+}
+
+func TestPlainStringLeavesEscapesToJSON(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]bool{`"abc"`: true, `"주문"`: true, `""`: true, `"a\"b"`: false, `"\u00e9"`: false,
+		"\"\xff\"": false, "\"a\tb\"": false, `"abc`: false, `abc"`: false, `"`: false} {
+		_, ok := plainString([]byte(in))
+		assert.Equal(t, want, ok, "%q", in)
+	}
+	s, err := flexText([]byte(`"a\u0041"`))
+	require.NoError(t, err)
+	assert.Equal(t, "aA", s, "an escape still decodes, through json.Unmarshal")
+}

@@ -201,9 +201,10 @@ func (o Object) Str(keys ...string) string {
 		if !ok {
 			continue
 		}
-		var f FlexString
-		if err := json.Unmarshal(raw, &f); err == nil && f != "" {
-			return strings.TrimSpace(string(f))
+		// flexText directly: raw is one value of a decoded object, so json.Unmarshal's
+		// validation and reflection would only repeat work.
+		if f, err := flexText(raw); err == nil && f != "" {
+			return strings.TrimSpace(f)
 		}
 	}
 	return ""

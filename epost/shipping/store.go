@@ -304,7 +304,14 @@ func (t *memTx) commit() {
 	m.seq = t.seq
 	if t.ack > 0 {
 		i := sort.Search(len(m.events), func(i int) bool { return m.events[i].Seq > t.ack })
-		m.events = append(m.events[:0:0], m.events[i:]...)
+		// Dropped from the front without a copy (an acknowledgement every few dozen events
+		// would otherwise copy the whole outbox each time); the array is compacted only once
+		// the dead head outweighs the live events, so its memory stays bounded.
+		clear(m.events[:i])
+		m.events = m.events[i:]
+		if len(m.events) < cap(m.events)/4 {
+			m.events = append([]Event(nil), m.events...)
+		}
 	}
 }
 

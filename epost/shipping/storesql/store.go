@@ -454,44 +454,42 @@ func (t *sqlTx) Waybills(q shipping.WaybillQuery) ([]shipping.Waybill, error) {
 
 func (t *sqlTx) Cursor() (shipping.Cursor, error) {
 	var c shipping.Cursor
-	ok, err := t.getData("storesql.Tx.Cursor", `SELECT data FROM {{prefix}}shipping_meta WHERE name = ?`, "cursor", &c)
-	if err == nil && !ok {
-		err = fmt.Errorf("storesql.Tx.Cursor: the cursor row is missing: %w", ErrSchemaOutdated)
-	}
-	return c, err
+	return c, t.getMeta("storesql.Tx.Cursor", "cursor", &c)
 }
 
 func (t *sqlTx) PutCursor(c shipping.Cursor) error {
-	const op = "storesql.Tx.PutCursor"
-	if err := t.readOnly(op); err != nil {
-		return err
-	}
-	data, err := encode(op, c)
-	if err != nil {
-		return err
-	}
-	return t.exec(op, `UPDATE {{prefix}}shipping_meta SET data = ? WHERE name = 'cursor'`, data)
+	return t.putMeta("storesql.Tx.PutCursor", "cursor", c)
 }
 
 func (t *sqlTx) DeliveryLease() (shipping.DeliveryLease, error) {
 	var l shipping.DeliveryLease
-	ok, err := t.getData("storesql.Tx.DeliveryLease", `SELECT data FROM {{prefix}}shipping_meta WHERE name = ?`, "delivery", &l)
-	if err == nil && !ok {
-		err = fmt.Errorf("storesql.Tx.DeliveryLease: the delivery row is missing: %w", ErrSchemaOutdated)
-	}
-	return l, err
+	return l, t.getMeta("storesql.Tx.DeliveryLease", "delivery", &l)
 }
 
 func (t *sqlTx) PutDeliveryLease(l shipping.DeliveryLease) error {
-	const op = "storesql.Tx.PutDeliveryLease"
+	return t.putMeta("storesql.Tx.PutDeliveryLease", "delivery", l)
+}
+
+// getMeta reads the single-row record name of shipping_meta into into; the migrations create
+// every such row, so a missing one means an outdated schema.
+func (t *sqlTx) getMeta(op, name string, into any) error {
+	ok, err := t.getData(op, `SELECT data FROM {{prefix}}shipping_meta WHERE name = ?`, name, into)
+	if err == nil && !ok {
+		err = fmt.Errorf("%s: the %s row is missing: %w", op, name, ErrSchemaOutdated)
+	}
+	return err
+}
+
+// putMeta replaces the single-row record name of shipping_meta.
+func (t *sqlTx) putMeta(op, name string, v any) error {
 	if err := t.readOnly(op); err != nil {
 		return err
 	}
-	data, err := encode(op, l)
+	data, err := encode(op, v)
 	if err != nil {
 		return err
 	}
-	return t.exec(op, `UPDATE {{prefix}}shipping_meta SET data = ? WHERE name = 'delivery'`, data)
+	return t.exec(op, `UPDATE {{prefix}}shipping_meta SET data = ? WHERE name = ?`, data, name)
 }
 
 func (t *sqlTx) Plans() ([]shipping.Plan, error) {

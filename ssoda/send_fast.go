@@ -1,8 +1,9 @@
 package ssoda
 
 import (
-	"encoding/json"
 	"strconv"
+
+	"github.com/kshop-dev/kshop/internal/wire"
 )
 
 // sendOutcome is what a send's successful answer says about the message.
@@ -31,7 +32,7 @@ type sendOutcome struct {
 // The outcome equals sentMessage's reading of the same body; FuzzFastSendAnswer checks both
 // claims against the strict reading.
 func fastSendAnswer(status int, body []byte) (out sendOutcome, ok bool) {
-	if status < 200 || status > 299 || !json.Valid(body) {
+	if status < 200 || status > 299 || !wire.Valid(body) {
 		return out, false
 	}
 	s := scanner{b: body}
@@ -105,7 +106,8 @@ type msgFields struct {
 	reservSet, reserved bool
 }
 
-// scanner walks a body that json.Valid accepted, so skipping needs no validation of its own.
+// scanner walks a body that wire.Valid (json.Valid's equal) accepted, so skipping needs no
+// validation of its own.
 type scanner struct {
 	b []byte
 	i int

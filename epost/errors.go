@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kshop-dev/kshop"
+	"github.com/kshop-dev/kshop/internal/vendorerr"
 )
 
 // The shared error vocabulary, re-exported so that code using only this package can match it.
@@ -184,17 +185,10 @@ func (e *ResponseError) Code() string { return e.VendorCode }
 
 // Retryable follows the rule every vendor package shares: never when the outcome is unknown,
 // else on HTTP 429 and on 5xx other than 501.
-func (e *ResponseError) Retryable() bool { return retryableStatus(e.outcomeUnknown, e.HTTPStatus) }
+func (e *ResponseError) Retryable() bool { return vendorerr.Retryable(e.HTTPStatus, e.outcomeUnknown) }
 
 // OutcomeUnknown reports whether the call may have been carried out.
 func (e *ResponseError) OutcomeUnknown() bool { return e.outcomeUnknown }
-
-func retryableStatus(unknown bool, status int) bool {
-	if unknown {
-		return false
-	}
-	return status == http.StatusTooManyRequests || status >= 500 && status != http.StatusNotImplemented
-}
 
 // APIError is a refusal by Korea Post: an <error><error_code>ERR-xxx</error_code> answer (in
 // an HTTP 200 body, as the service sends it), the trace services' error forms, or an HTTP error
@@ -268,7 +262,7 @@ func (e *APIError) Code() string { return e.VendorCode }
 
 // Retryable follows the rule every vendor package shares: never when the outcome is unknown,
 // else on HTTP 429 and on 5xx other than 501 (a lookup answered 503 may be asked again).
-func (e *APIError) Retryable() bool { return retryableStatus(e.outcomeUnknown, e.HTTPStatus) }
+func (e *APIError) Retryable() bool { return vendorerr.Retryable(e.HTTPStatus, e.outcomeUnknown) }
 
 // OutcomeUnknown reports whether a non-idempotent call may have been carried out: a 5xx
 // answer to InsertOrder, GetResCancelCmd or InsertOffice.

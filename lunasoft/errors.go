@@ -4,10 +4,9 @@ import (
 	"errors"
 	"net/http"
 	"regexp"
-	"strconv"
-	"strings"
 
 	"github.com/kshop-dev/kshop"
+	"github.com/kshop-dev/kshop/internal/vendorerr"
 )
 
 // The shared error vocabulary, re-exported: each is the same value as its kshop namesake, so
@@ -72,24 +71,7 @@ type APIError struct {
 
 // Error describes the refusal without secrets or phone numbers.
 func (e *APIError) Error() string {
-	var b strings.Builder
-	b.WriteString("lunasoft: ")
-	b.WriteString(e.Op)
-	b.WriteString(": HTTP ")
-	b.WriteString(strconv.Itoa(e.HTTPStatus))
-	if e.VendorCode != "" {
-		b.WriteString(", code ")
-		b.WriteString(e.VendorCode)
-	}
-	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
-	}
-	if e.outcomeUnknown {
-		b.WriteString("; ")
-		b.WriteString(kshop.ErrOutcomeUnknown.Error())
-	}
-	return b.String()
+	return vendorerr.APIText("lunasoft", e.Op, e.HTTPStatus, e.VendorCode, e.Message, e.outcomeUnknown)
 }
 
 // HTTPStatusCode returns the HTTP status.
@@ -105,7 +87,7 @@ func (e *APIError) Retryable() bool {
 	if e.unauthorized {
 		return false
 	}
-	return retryable(e.HTTPStatus, e.outcomeUnknown)
+	return vendorerr.Retryable(e.HTTPStatus, e.outcomeUnknown)
 }
 
 // OutcomeUnknown reports whether the request may have been carried out.
@@ -156,22 +138,7 @@ type ResponseError struct {
 
 // Error describes the answer without its body.
 func (e *ResponseError) Error() string {
-	var b strings.Builder
-	b.WriteString("lunasoft: ")
-	b.WriteString(e.Op)
-	b.WriteString(": answer could not be understood (HTTP ")
-	b.WriteString(strconv.Itoa(e.HTTPStatus))
-	if e.ContentType != "" {
-		b.WriteString(", ")
-		b.WriteString(e.ContentType)
-	}
-	b.WriteString("): ")
-	b.WriteString(e.Message)
-	if e.outcomeUnknown {
-		b.WriteString("; ")
-		b.WriteString(kshop.ErrOutcomeUnknown.Error())
-	}
-	return b.String()
+	return vendorerr.ResponseText("lunasoft", e.Op, e.HTTPStatus, e.ContentType, e.Message, e.outcomeUnknown)
 }
 
 // HTTPStatusCode returns the HTTP status.
@@ -182,32 +149,14 @@ func (e *ResponseError) Code() string { return e.VendorCode }
 
 // Retryable reports whether repeating may help and is safe: a 429 or a 5xx (other than 501)
 // whose outcome is known.
-func (e *ResponseError) Retryable() bool { return retryable(e.HTTPStatus, e.outcomeUnknown) }
+func (e *ResponseError) Retryable() bool { return vendorerr.Retryable(e.HTTPStatus, e.outcomeUnknown) }
 
 // OutcomeUnknown reports whether the request may have been carried out.
 func (e *ResponseError) OutcomeUnknown() bool { return e.outcomeUnknown }
 
 // Unwrap exposes ErrBadResponse, ErrOutcomeUnknown when it applies, and the transport's
 // error when the answer came with one.
-func (e *ResponseError) Unwrap() []error {
-	errs := []error{kshop.ErrBadResponse}
-	if e.outcomeUnknown {
-		errs = append(errs, kshop.ErrOutcomeUnknown)
-	}
-	if e.cause != nil {
-		errs = append(errs, e.cause)
-	}
-	return errs
-}
-
-// retryable is the shared rule: 429, or a 5xx other than 501, of a request whose outcome is
-// known.
-func retryable(status int, unknown bool) bool {
-	if unknown {
-		return false
-	}
-	return status == http.StatusTooManyRequests || status >= 500 && status != http.StatusNotImplemented
-}
+func (e *ResponseError) Unwrap() []error { return vendorerr.ResponseUnwrap(e.outcomeUnknown, e.cause) }
 
 var (
 	keyMention = regexp.MustCompile(`(?i)(api[\s_-]*key|api\s*키|apikey|user[\s_-]*id|userid|member[\s_-]*id|아이디|인증\s*키|인증키|계정)`)

@@ -5,10 +5,10 @@ import (
 	"net"
 	"net/http"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/kshop-dev/kshop"
+	"github.com/kshop-dev/kshop/internal/vendorerr"
 )
 
 // The shared error vocabulary, re-exported: each is the same value as its kshop namesake, so
@@ -89,24 +89,7 @@ type APIError struct {
 
 // Error describes the refusal without secrets or phone numbers.
 func (e *APIError) Error() string {
-	var b strings.Builder
-	b.WriteString("ssoda: ")
-	b.WriteString(e.Op)
-	b.WriteString(": HTTP ")
-	b.WriteString(strconv.Itoa(e.HTTPStatus))
-	if e.VendorCode != "" {
-		b.WriteString(", code ")
-		b.WriteString(e.VendorCode)
-	}
-	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
-	}
-	if e.outcomeUnknown {
-		b.WriteString("; ")
-		b.WriteString(kshop.ErrOutcomeUnknown.Error())
-	}
-	return b.String()
+	return vendorerr.APIText("ssoda", e.Op, e.HTTPStatus, e.VendorCode, e.Message, e.outcomeUnknown)
 }
 
 // HTTPStatusCode returns the HTTP status.
@@ -122,7 +105,7 @@ func (e *APIError) Retryable() bool {
 	if e.unauthorized || e.ip != nil {
 		return false
 	}
-	return retryable(e.HTTPStatus, e.outcomeUnknown)
+	return vendorerr.Retryable(e.HTTPStatus, e.outcomeUnknown)
 }
 
 // OutcomeUnknown reports whether the call may have been carried out.
@@ -149,14 +132,6 @@ func (e *APIError) Unwrap() []error {
 		errs = append(errs, kshop.ErrNotSent)
 	}
 	return errs
-}
-
-// retryable is the shared rule: 429, or a 5xx other than 501, of a call whose outcome is known.
-func retryable(status int, unknown bool) bool {
-	if unknown {
-		return false
-	}
-	return status == http.StatusTooManyRequests || status >= 500 && status != http.StatusNotImplemented
 }
 
 // IPNotAllowedError says that Ssoda refused the call because the server's IP address is not
@@ -205,22 +180,7 @@ type ResponseError struct {
 
 // Error describes the answer without its body.
 func (e *ResponseError) Error() string {
-	var b strings.Builder
-	b.WriteString("ssoda: ")
-	b.WriteString(e.Op)
-	b.WriteString(": answer could not be understood (HTTP ")
-	b.WriteString(strconv.Itoa(e.HTTPStatus))
-	if e.ContentType != "" {
-		b.WriteString(", ")
-		b.WriteString(e.ContentType)
-	}
-	b.WriteString("): ")
-	b.WriteString(e.Message)
-	if e.outcomeUnknown {
-		b.WriteString("; ")
-		b.WriteString(kshop.ErrOutcomeUnknown.Error())
-	}
-	return b.String()
+	return vendorerr.ResponseText("ssoda", e.Op, e.HTTPStatus, e.ContentType, e.Message, e.outcomeUnknown)
 }
 
 // HTTPStatusCode returns the HTTP status.
@@ -231,23 +191,14 @@ func (e *ResponseError) Code() string { return e.VendorCode }
 
 // Retryable reports whether repeating may help and is safe: a 429 or a 5xx (other than 501) of
 // a call whose outcome is known.
-func (e *ResponseError) Retryable() bool { return retryable(e.HTTPStatus, e.outcomeUnknown) }
+func (e *ResponseError) Retryable() bool { return vendorerr.Retryable(e.HTTPStatus, e.outcomeUnknown) }
 
 // OutcomeUnknown reports whether the call may have been carried out.
 func (e *ResponseError) OutcomeUnknown() bool { return e.outcomeUnknown }
 
 // Unwrap exposes ErrBadResponse, ErrOutcomeUnknown when it applies, and the transport's error
 // when the answer came with one.
-func (e *ResponseError) Unwrap() []error {
-	errs := []error{kshop.ErrBadResponse}
-	if e.outcomeUnknown {
-		errs = append(errs, kshop.ErrOutcomeUnknown)
-	}
-	if e.cause != nil {
-		errs = append(errs, e.cause)
-	}
-	return errs
-}
+func (e *ResponseError) Unwrap() []error { return vendorerr.ResponseUnwrap(e.outcomeUnknown, e.cause) }
 
 // SenderNumberProblem says why a sender number cannot be used.
 type SenderNumberProblem int

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -153,27 +155,9 @@ func baselineInsertOrder(ctx context.Context, hc *http.Client, endpoint, apiKey 
 	return a.RegiNo, price, nil
 }
 
-// minimalAnswer is Korea Post's success body for InsertOrder, CDATA as the service writes it.
-const minimalAnswer = `<?xml version="1.0" encoding="UTF-8"?>
-<response>
-  <reqNo><![CDATA[202405016403648050]]></reqNo>
-  <resNo><![CDATA[2024050152119574]]></resNo>
-  <regiNo><![CDATA[6013082362377]]></regiNo>
-  <orderNo><![CDATA[20240501-000123-01]]></orderNo>
-  <regipoNm><![CDATA[나주우체국]]></regipoNm>
-  <resDate><![CDATA[20240501153637]]></resDate>
-  <price><![CDATA[4300]]></price>
-  <vTelNo><![CDATA[05051231234]]></vTelNo>
-  <arrCnpoNm><![CDATA[광주M]]></arrCnpoNm>
-  <delivPoNm><![CDATA[나주]]></delivPoNm>
-  <delivAreaCd><![CDATA[광15290506]]></delivAreaCd>
-  <courseNo><![CDATA[061]]></courseNo>
-  <insuFee><![CDATA[1000]]></insuFee>
-  <islandAddFee><![CDATA[0]]></islandAddFee>
-</response>
-`
-
-// minimalServer answers every request with minimalAnswer; last keeps the last form it read.
+// minimalServer answers every request with Korea Post's success body for InsertOrder
+// (testdata/insertorder_minimal.xml, CDATA as the service writes it); last keeps the last form
+// it read.
 type minimalServer struct {
 	*httptest.Server
 	mu   sync.Mutex
@@ -183,7 +167,10 @@ type minimalServer struct {
 func newMinimalServer(tb testing.TB, record bool) *minimalServer {
 	tb.Helper()
 	m := &minimalServer{}
-	body := []byte(minimalAnswer)
+	body, err := os.ReadFile(filepath.Join("testdata", "insertorder_minimal.xml"))
+	if err != nil {
+		tb.Fatal(err)
+	}
 	m.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if record {
 			_ = r.ParseForm()

@@ -83,6 +83,14 @@ func (k *kit) shipper(t testing.TB, store shipping.Store) *shipping.Shipper {
 	return sh
 }
 
+// issueOne adds order A1 (one paid line, a valid mobile) and issues its waybill per order.
+func issueOne(t *testing.T, k *kit) {
+	t.Helper()
+	require.NoError(t, k.sh.AddOrders(context.Background(), order("A1", "010-1234-5678")))
+	_, err := k.sh.Issue(context.Background(), shipping.IssueRequest{Mode: shipping.PerOrder})
+	require.NoError(t, err)
+}
+
 func order(id, mobile string, lines ...shipping.Line) shipping.Order {
 	if len(lines) == 0 {
 		lines = []shipping.Line{{ID: "1", GoodsName: "원두 200g", Qty: 1, Status: shipping.StatusPaid}}

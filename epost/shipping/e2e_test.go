@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -182,17 +183,29 @@ func TestReserveNotBookedIsSentAfterReconciliation(t *testing.T) {
 	ctx := context.Background()
 	k := setup(t)
 	issueOne(t, k)
-	// The request is dropped before Korea Post books it: reconciliation says ERR-225.
+	// The request is dropped: the outcome is unknown, and reconciliation finds no booking
+	// (ERR-225). Korea Post may still be at work on it, so within InFlightGrace the waybill
+	// stays unknown and Reserve sends nothing, however often it is called.
 	k.srv.InjectFault(eposttest.Fault{Call: "InsertOrder", Kind: eposttest.FaultDrop})
 	res, err := k.sh.Reserve(ctx)
 	require.NoError(t, err)
 	assert.Empty(t, res.Reserved)
+	assert.Equal(t, []string{"A1"}, res.Unknown)
 	w, err := k.sh.Waybill(ctx, "A1")
 	require.NoError(t, err)
-	assert.Equal(t, shipping.WaybillIssued, w.State, "back in the step-2 list")
+	assert.Equal(t, shipping.WaybillReserveUnknown, w.State, "not back in the step-2 list yet")
+	k.clock.Add(shipping.DefaultInFlightGrace - time.Second)
+	res, err = k.sh.Reserve(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, res.Reserved)
+	assert.Equal(t, 1, k.srv.Requests("InsertOrder"), "not sent again within the grace")
+
+	// Once the grace has passed, "not booked" is final: the next Reserve sends it.
+	k.clock.Add(time.Second)
 	res, err = k.sh.Reserve(ctx)
 	require.NoError(t, err)
 	require.Len(t, res.Reserved, 1)
+	assert.Equal(t, 2, k.srv.Requests("InsertOrder"))
 	assert.Equal(t, 1, liveBookings(k.srv, "A1"))
 }
 
@@ -232,9 +245,40 @@ func TestCancelRefusedAfterPickup(t *testing.T) {
 	require.NoError(t, k.srv.SetStatus(res.Reserved[0].RegiNo, epost.TreatPickedUp))
 	_, err = k.sh.Cancel(ctx, "A1")
 	require.ErrorIs(t, err, epost.ErrCancelRefused)
+	assert.NotErrorIs(t, err, kshop.ErrOutcomeUnknown, "a refusal is a known outcome")
 	w, err := k.sh.Waybill(ctx, "A1")
 	require.NoError(t, err)
 	assert.Equal(t, shipping.WaybillReserved, w.State)
+	assert.Zero(t, k.srv.Requests("GetResInfo"), "nothing to reconcile after a clear refusal")
+}
+
+// A cancel whose answer was lost and that Korea Post never carried out: the booking stays
+// listed live. Within InFlightGrace the cancel may still land, so it stays unknown; after it,
+// the waybill is reserved again. It is never freed while its parcel may be live.
+func TestCancelLostAndNotCarriedOutStaysBooked(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	k := setup(t)
+	issueOne(t, k)
+	_, err := k.sh.Reserve(ctx)
+	require.NoError(t, err)
+	k.srv.InjectFault(eposttest.Fault{Call: "GetResCancelCmd", Kind: eposttest.FaultDrop})
+	_, err = k.sh.Cancel(ctx, "A1")
+	require.ErrorIs(t, err, kshop.ErrOutcomeUnknown)
+	w, err := k.sh.Waybill(ctx, "A1")
+	require.NoError(t, err)
+	assert.Equal(t, shipping.WaybillCancelUnknown, w.State)
+	assert.Equal(t, shipping.IssueIssued, lineOf(t, k.sh, "A1", "1").Issue, "the line keeps its waybill")
+
+	k.clock.Add(shipping.DefaultInFlightGrace)
+	syncer, err := k.sh.NewSyncer(shipping.SyncOptions{RateInterval: -1})
+	require.NoError(t, err)
+	_, err = syncer.SyncNow(ctx)
+	require.NoError(t, err)
+	w, err = k.sh.Waybill(ctx, "A1")
+	require.NoError(t, err)
+	assert.Equal(t, shipping.WaybillReserved, w.State, "listed live after the grace: not cancelled")
+	assert.Equal(t, 1, liveBookings(k.srv, "A1"))
 }
 
 func TestCancelUnknownIsReconciled(t *testing.T) {

@@ -259,6 +259,9 @@ func surelyNotCarriedOut(err error) bool {
 	if errors.Is(err, kshop.ErrNotSent) || errors.Is(err, kshop.ErrInvalid) {
 		return true
 	}
+	if errors.Is(err, epost.ErrCancelRefused) { // canceledYn=N: answered, not cancelled
+		return true
+	}
 	var api kshop.APIError
 	return errors.As(err, &api) && !api.OutcomeUnknown()
 }
@@ -405,8 +408,8 @@ func (s *Shipper) recordBooking(ctx context.Context, id string, b booking, rep *
 var ErrDoubleBooking = errors.New("shipping: two live bookings under one orderNo")
 
 // resolveReservation reconciles a reserving or unknown waybill: booked → recorded; not booked
-// (Korea Post's documented ERR-225 on every date) → back to the step-2 list; otherwise it stays
-// unknown. booked reports the first case.
+// (Korea Post's documented ERR-225 on every date) once InFlightGrace has passed since the
+// request → back to the step-2 list; otherwise it stays unknown. booked reports the first case.
 func (s *Shipper) resolveReservation(ctx context.Context, w Waybill, rep *ReserveReport) (bool, error) {
 	var found *epost.Reservation
 	foundDay := ""
@@ -438,6 +441,13 @@ func (s *Shipper) resolveReservation(ctx context.Context, w Waybill, rep *Reserv
 			rep.Failed = append(rep.Failed, Failure{w.ID, fmt.Errorf("shipping: waybill %q: %w", w.ID, ErrDoubleBooking)})
 		}
 		return true, s.recordBooking(ctx, w.ID, booking{regiNo: found.RegiNo, reqNo: found.ReqNo, resNo: found.ResNo, reqYmd: foundDay}, rep)
+	}
+	if s.now().Sub(w.PlannedAt) < s.cfg.InFlightGrace {
+		// Not booked yet, but a request that timed out or met a 5xx may still be at work at
+		// Korea Post and land later: only after InFlightGrace does "not booked" mean it never
+		// will, and the waybill may be sent again.
+		rep.Unknown = append(rep.Unknown, w.ID)
+		return false, s.setState(ctx, w.ID, WaybillReserving, WaybillReserveUnknown, "outcome unknown")
 	}
 	return false, s.store.Update(ctx, func(tx Tx) error {
 		cur, err := tx.Waybill(w.ID)
@@ -611,8 +621,8 @@ func (s *Shipper) Cancel(ctx context.Context, waybillID string) (*CancelReport, 
 		if err != nil {
 			return nil, err
 		}
-		if !done {
-			return nil, fmt.Errorf("%s: waybill %q: the cancel was not carried out; cancel again: %w", op, waybillID, callErr)
+		if !done { // listed live after InFlightGrace: the cancel never happened
+			return nil, fmt.Errorf("%s: waybill %q: the cancel was not carried out (%v); cancel again: %w", op, waybillID, callErr, kshop.ErrNotSent)
 		}
 		return s.cancelReport(ctx, waybillID)
 	default:
@@ -668,25 +678,50 @@ func finishCancel(tx Tx, id string, state WaybillState) error {
 	return tx.PutWaybill(w)
 }
 
-// resolveCancel reconciles a cancel under way or unknown through ReconcileOrder: the booking
-// listed as 신청취소 (05), or no longer listed at all, means cancelled; listed live means not
-// cancelled (back to reserved); any other answer leaves it unknown (an error wrapping
-// kshop.ErrOutcomeUnknown).
+// resolveCancel reconciles a cancel under way or unknown through ReconcileOrder on every date
+// the booking may be registered under. Cancels keep the booking listed (delYn=N), so only the
+// booking listed as 신청취소 (05) means cancelled; listed live once InFlightGrace has passed
+// since the cancel means it was not carried out (back to reserved, done false); anything else
+// — not listed at all, listed live while the cancel may still land, or no answer — leaves it
+// unknown, an error wrapping kshop.ErrOutcomeUnknown. A waybill is never freed on an absence.
 func (s *Shipper) resolveCancel(ctx context.Context, w Waybill) (bool, error) {
-	rec, err := s.client.ReconcileOrder(ctx, w.ID, w.ReqYmd)
-	if err != nil {
-		if uerr := s.setState(ctx, w.ID, WaybillCancelling, WaybillCancelUnknown, "outcome unknown"); uerr != nil {
-			return false, uerr
+	unknown := func(cause error) (bool, error) {
+		if err := s.setState(ctx, w.ID, WaybillCancelling, WaybillCancelUnknown, "outcome unknown"); err != nil {
+			return false, err
 		}
-		return false, fmt.Errorf("shipping: cancel of waybill %q: %w", w.ID, err)
+		return false, fmt.Errorf("shipping: cancel of waybill %q: %w", w.ID, cause)
 	}
-	cancelled := true
-	for _, r := range rec.All {
-		if r.ReqNo == w.ReqNo && r.Status != epost.TreatCancelled {
-			cancelled = false
+	days := w.ReqYmds
+	if w.ReqYmd != "" && !slices.Contains(days, w.ReqYmd) {
+		days = append([]string{w.ReqYmd}, days...)
+	}
+	listedLive, listedCancelled := false, false
+	for _, day := range days {
+		rec, err := s.client.ReconcileOrder(ctx, w.ID, day)
+		if err != nil {
+			return unknown(err)
+		}
+		for _, r := range rec.All {
+			if !(r.ReqNo != "" && r.ReqNo == w.ReqNo || r.RegiNo != "" && r.RegiNo == w.RegiNo) {
+				continue
+			}
+			if r.Status == epost.TreatCancelled {
+				listedCancelled = true
+			} else {
+				listedLive = true
+			}
 		}
 	}
-	if !cancelled {
+	switch {
+	case listedCancelled && !listedLive:
+		return true, s.store.Update(ctx, func(tx Tx) error {
+			cur, err := tx.Waybill(w.ID)
+			if err != nil || (cur.State != WaybillCancelling && cur.State != WaybillCancelUnknown) {
+				return err
+			}
+			return finishCancel(tx, w.ID, WaybillCancelled)
+		})
+	case listedLive && !listedCancelled && s.now().Sub(w.PlannedAt) >= s.cfg.InFlightGrace:
 		return false, s.store.Update(ctx, func(tx Tx) error {
 			cur, err := tx.Waybill(w.ID)
 			if err != nil || (cur.State != WaybillCancelling && cur.State != WaybillCancelUnknown) {
@@ -695,12 +730,7 @@ func (s *Shipper) resolveCancel(ctx context.Context, w Waybill) (bool, error) {
 			cur.State = WaybillReserved
 			return tx.PutWaybill(cur)
 		})
+	default:
+		return unknown(fmt.Errorf("the booking is not listed as cancelled yet: %w", kshop.ErrOutcomeUnknown))
 	}
-	return true, s.store.Update(ctx, func(tx Tx) error {
-		cur, err := tx.Waybill(w.ID)
-		if err != nil || (cur.State != WaybillCancelling && cur.State != WaybillCancelUnknown) {
-			return err
-		}
-		return finishCancel(tx, w.ID, WaybillCancelled)
-	})
 }

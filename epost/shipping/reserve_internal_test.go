@@ -23,6 +23,7 @@ func TestSurelyNotCarriedOut(t *testing.T) {
 		{fmt.Errorf("x: %w", kshop.ErrNotSent), true},
 		{kshop.NewValidationError("epost.InsertOrder", []*kshop.FieldError{{Field: "RecMob", Rule: kshop.RuleRequired}}), true},
 		{&epost.APIError{Op: "InsertOrder", HTTPStatus: 200, VendorCode: "ERR-323"}, true},
+		{fmt.Errorf("x: %w", &epost.CancelRefusedError{Result: &epost.CancelResult{}}), true},
 		{fmt.Errorf("x: %w", kshop.ErrOutcomeUnknown), false},
 		{&epost.UnknownOrderError{OrderNo: "A-1", Err: kshop.ErrOutcomeUnknown}, false},
 		{errors.New("an error nobody classified"), false},

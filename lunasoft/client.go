@@ -208,6 +208,9 @@ func judge(status int, body []byte) verdict {
 		return verdict{a: a, refused: true, unknown: unknownStatus(status)}
 	case !a.hasCode:
 		return verdict{problem: "no result code in the answer", unknown: true}
+	case !a.ok() && a.listsAccepted():
+		// A refusal of the request beside messages listed as taken: which is it?
+		return verdict{problem: "a refusal that lists accepted messages", unknown: true}
 	case !a.ok():
 		return verdict{a: a, refused: true}
 	}

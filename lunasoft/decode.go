@@ -30,6 +30,17 @@ type messageResult struct {
 // ok reports a plain success: code 0 (string or number, leading zeros allowed).
 func (a *answer) ok() bool { return a.hasCode && isZero(a.code) }
 
+// listsAccepted reports an entry that says its message was taken: result_code 0 or a message
+// id.
+func (a *answer) listsAccepted() bool {
+	for _, m := range a.messages {
+		if m.hasCode && isZero(m.code) || m.messageID != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // ok reports a message accepted: result_code 0, or no result_code at all beside an accepted
 // request.
 func (m messageResult) ok() bool { return !m.hasCode || isZero(m.code) }

@@ -670,28 +670,41 @@ func (c *Client) sendRequest(ctx context.Context, gate *provider.Gate, body []by
 	c.perMessage(a, sent, results, sentAt)
 }
 
+// Entry markers of perMessage: no entry for the message, or two that disagree.
+const (
+	entryMissing = -1
+	entryTwice   = -2
+)
+
 // perMessage maps an accepted request's answer onto its messages: each is Accepted (Reserved
 // when scheduled) unless the answer lists per-message results and its entry has a
-// result_code other than 0 (Rejected, with an *APIError) — or the list leaves it out, which
-// leaves it Unknown.
+// result_code other than 0 (Rejected, with an *APIError). Whatever does not say for certain
+// which message an entry is leaves that message Unknown, never Rejected (a Rejected message
+// may be sent again): no entry for it, two entries with its "no", or a refusal matched only by
+// position (entries without "no": nothing says Lunasoft keeps the request's order).
 func (c *Client) perMessage(a *answer, sent []int32, results []alimtalk.Result, sentAt time.Time) {
 	listed := a.hasMessages && len(a.messages) > 0
-	// entries[n] is the answer's entry for the message with "no" n, or -1: matched by "no"
-	// when the entries carry one, else by position when the counts agree.
+	// entries[n] is the answer's entry for the message with "no" n, or a marker: matched by
+	// "no" when the entries carry one, else by position when the counts agree.
 	var entries []int
+	positional := false
 	if listed {
 		entries = make([]int, len(sent))
 		for n := range entries {
-			entries[n] = -1
+			entries[n] = entryMissing
 		}
-		positional := len(a.messages) == len(sent)
+		positional = len(a.messages) == len(sent)
 		for k, mr := range a.messages {
 			if mr.no == "" {
 				continue
 			}
 			positional = false
 			if no, ok := plainNo(mr.no); ok && no < len(sent) {
-				entries[no] = k // the last entry with a given no wins
+				if entries[no] != entryMissing {
+					entries[no] = entryTwice
+				} else {
+					entries[no] = k
+				}
 			}
 		}
 		if positional {
@@ -706,11 +719,17 @@ func (c *Client) perMessage(a *answer, sent []int32, results []alimtalk.Result, 
 		switch {
 		case !listed:
 			r.Status = accepted(r)
-		case entries[n] < 0:
+		case entries[n] == entryMissing:
 			r.Status = alimtalk.StatusUnknown
 			r.Err = c.badAnswer("Send", a.status, nil, nil, "the answer lists per-message results but not this message", true, nil)
+		case entries[n] == entryTwice:
+			r.Status = alimtalk.StatusUnknown
+			r.Err = c.badAnswer("Send", a.status, nil, nil, "the answer lists this message twice", true, nil)
 		case a.messages[entries[n]].ok():
 			r.Status, r.MessageID = accepted(r), a.messages[entries[n]].messageID
+		case positional:
+			r.Status = alimtalk.StatusUnknown
+			r.Err = c.badAnswer("Send", a.status, nil, nil, "a refusal without \"no\" cannot be matched to its message", true, nil)
 		default:
 			mr := a.messages[entries[n]]
 			red := c.tr.Redactor()

@@ -62,7 +62,7 @@ func BenchmarkClientRegData(b *testing.B) {
 // BenchmarkDecodeBooking is the answer side of InsertOrder: parse, error check, booking.
 func BenchmarkDecodeBooking(b *testing.B) {
 	parseBenchBody := readFixture(b, "insertorder_minimal.xml")
-	c := &Client{s: &settings{}}
+	c := &Client{clientCore: &clientCore{s: &settings{}}}
 	b.ReportAllocs()
 	for b.Loop() {
 		root, p, _ := parseXML(parseBenchBody)

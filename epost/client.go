@@ -73,15 +73,20 @@ func (cr Credentials) LogValue() slog.Value {
 // safe for concurrent use. NewClient makes no network call. Printing a Client, with any verb,
 // as JSON or through slog, never shows a key.
 type Client struct {
-	// Everything that holds a key sits behind a pointer, so even fmt's reflection over a
-	// dereferenced Client (%v of *c) prints addresses, never keys.
+	*clientCore
+}
+
+// clientCore is the client's state. The Client holds it through one pointer and it holds
+// every key through another, so that even fmt's reflection over a Client it cannot ask to
+// print itself (a Client in an unexported field, under any verb) shows addresses, never keys.
+type clientCore struct {
 	creds    *Credentials
 	s        *settings
 	tr       *transport.Client
 	codec    *regDataCodec  // nil when the client only tracks
 	orderSeq *atomic.Uint64 // behind a pointer so Client holds nothing that must not be copied
 	headers  http.Header    // defaultHeaders, built once and only read
-	formKey  string         // "key=" and the escaped API key, as every contract form carries it
+	formKey  *string        // "key=" and the escaped API key, as every contract form carries it
 }
 
 const opNewClient = "epost.NewClient"
@@ -101,7 +106,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 			p.list = append(p.list, fe)
 		}
 	}
-	c := &Client{creds: &creds, s: &s, orderSeq: new(atomic.Uint64)}
+	c := &Client{clientCore: &clientCore{creds: &creds, s: &s, orderSeq: new(atomic.Uint64)}}
 	c.checkCredentials(&p)
 	allow := append(append([]string(nil), httpOnlyHosts...), s.allowHTTP...)
 	for _, b := range [...]struct{ option, url string }{
@@ -127,13 +132,14 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	}
 	c.tr = tr
 	c.headers = defaultHeaders()
-	c.formKey = "key=" + url.QueryEscape(creds.APIKey)
+	formKey := "key=" + url.QueryEscape(creds.APIKey)
+	c.formKey = &formKey
 	return c, nil
 }
 
 // String describes the client without its keys.
 func (c Client) String() string {
-	if c.creds == nil || c.s == nil {
+	if c.clientCore == nil || c.creds == nil || c.s == nil {
 		return "epost.Client{}"
 	}
 	return fmt.Sprintf("epost.Client{base: %s, credentials: %s, traceServiceKey: %s, bizTraceKey: %s}",
@@ -149,7 +155,7 @@ func (c Client) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String
 
 // MarshalJSON writes the base URL and the credentials with masked keys.
 func (c Client) MarshalJSON() ([]byte, error) {
-	if c.creds == nil || c.s == nil {
+	if c.clientCore == nil || c.creds == nil || c.s == nil {
 		return []byte("null"), nil
 	}
 	return json.Marshal(struct {
@@ -160,7 +166,7 @@ func (c Client) MarshalJSON() ([]byte, error) {
 
 // LogValue keeps the keys out of slog output.
 func (c Client) LogValue() slog.Value {
-	if c.creds == nil || c.s == nil {
+	if c.clientCore == nil || c.creds == nil || c.s == nil {
 		return slog.StringValue("epost.Client{}")
 	}
 	return slog.GroupValue(slog.String("base_url", c.s.baseURL), slog.Any("credentials", *c.creds))
@@ -297,7 +303,7 @@ func (c *Client) regDataForm(sealed []byte, extra url.Values) []byte {
 	}
 	items := make([]item, 0, 2+len(extra))
 	items = append(items, item{key: "key", value: c.creds.APIKey}, item{key: "regData", regData: true})
-	size := len("key=&regData=") + len(c.formKey) + hex.EncodedLen(len(sealed))
+	size := len("key=&regData=") + len(*c.formKey) + hex.EncodedLen(len(sealed))
 	for k, vs := range extra {
 		for _, v := range vs {
 			items = append(items, item{key: k, value: v})
@@ -312,7 +318,7 @@ func (c *Client) regDataForm(sealed []byte, extra url.Values) []byte {
 		}
 		switch {
 		case it.key == "key":
-			body = append(body, c.formKey...)
+			body = append(body, *c.formKey...)
 		case it.regData:
 			body = append(body, "regData="...)
 			body = hex.AppendEncode(body, sealed)

@@ -825,7 +825,8 @@ func TestDereferencedClientPrintsNoKeyUnderAnyVerb(t *testing.T) {
 	c, err := epost.NewClient(creds, epost.WithTraceServiceKey("SECRETTRACEKEY"))
 	require.NoError(t, err)
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%t"} {
-		for _, v := range []any{c, *c, struct{ C epost.Client }{*c}, []*epost.Client{c}} {
+		// In an unexported field fmt cannot call the client's methods and prints its fields.
+		for _, v := range []any{c, *c, struct{ C epost.Client }{*c}, struct{ c epost.Client }{*c}, []*epost.Client{c}} {
 			assert.NotContains(t, fmt.Sprintf(verb, v), "SECRET", verb)
 		}
 	}

@@ -61,8 +61,8 @@ func TestCheckItemKinds(t *testing.T) {
 	t.Parallel()
 	strictSettings, lenientSettings := defaultSettings(), defaultSettings()
 	lenientSettings.sanitize = true
-	strict := &Client{s: &strictSettings}
-	lenient := &Client{s: &lenientSettings}
+	strict := &Client{clientCore: &clientCore{s: &strictSettings}}
+	lenient := &Client{clientCore: &clientCore{s: &lenientSettings}}
 	cases := []struct {
 		name    string
 		c       *Client

@@ -204,7 +204,7 @@ func digitsDetail(min, max int) string {
 }
 
 // digitsChecker checks items that need no client settings.
-var digitsChecker = &Client{s: &settings{}}
+var digitsChecker = &Client{clientCore: &clientCore{s: &settings{}}}
 
 // checkDigits checks a digits-only value outside an item table (credentials).
 func checkDigits(p *problems, field, key, v string, min, max int, required bool) {

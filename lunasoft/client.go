@@ -52,11 +52,18 @@ func (cr Credentials) LogValue() slog.Value {
 // Client sends AlimTalk through Lunasoft's jupiter API. It is safe for concurrent use;
 // NewClient makes no network call. It implements alimtalk.Sender.
 type Client struct {
-	creds  Credentials
+	*clientCore
+}
+
+// clientCore is the client's state. The Client holds it through one pointer and it holds
+// every key through another, so that even fmt's reflection over a Client it cannot ask to
+// print itself (a Client in an unexported field, under any verb) shows addresses, never keys.
+type clientCore struct {
+	creds  *Credentials
 	s      settings
 	limits alimtalk.Limits
 	tr     *transport.Client
-	prefix []byte // `{"userid":…,"api_key":…,` — the start of every request body
+	prefix *[]byte // `{"userid":…,"api_key":…,` — the start of every request body
 }
 
 // Compile-time check: the Client is an AlimTalk provider.
@@ -77,7 +84,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	if err := checkCredentials(creds); err != nil {
 		return nil, err
 	}
-	c := &Client{creds: creds, s: s, limits: s.limits}
+	c := &Client{clientCore: &clientCore{creds: &creds, s: s, limits: s.limits}}
 	if c.limits.Now == nil {
 		c.limits.Now = s.now // WithClock also drives the reservation checks
 	}
@@ -91,7 +98,8 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	b = appendString(b, creds.UserID)
 	b = append(b, `,"api_key":`...)
 	b = appendString(b, creds.APIKey)
-	c.prefix = append(b, ',')
+	b = append(b, ',')
+	c.prefix = &b
 	return c, nil
 }
 
@@ -120,6 +128,9 @@ func checkCredentials(cr Credentials) error {
 
 // String describes the client without its key.
 func (c Client) String() string {
+	if c.clientCore == nil {
+		return "lunasoft.Client{}"
+	}
 	return "lunasoft.Client{base: " + c.s.baseURL + ", credentials: " + c.creds.String() + "}"
 }
 
@@ -136,12 +147,27 @@ func (c Client) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		BaseURL     string
 		Credentials Credentials
-	}{c.s.baseURL, c.creds})
+	}{c.baseURL(), c.credentials()})
 }
 
 // LogValue keeps the key out of slog output.
 func (c Client) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("base_url", c.s.baseURL), slog.Any("credentials", c.creds))
+	return slog.GroupValue(slog.String("base_url", c.baseURL()), slog.Any("credentials", c.credentials()))
+}
+
+// baseURL and credentials read the core, or give zero values for a zero Client.
+func (c Client) baseURL() string {
+	if c.clientCore == nil {
+		return ""
+	}
+	return c.s.baseURL
+}
+
+func (c Client) credentials() Credentials {
+	if c.clientCore == nil {
+		return Credentials{}
+	}
+	return *c.creds
 }
 
 const jsonContentType = "application/json; charset=UTF-8"

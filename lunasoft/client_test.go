@@ -56,8 +56,13 @@ func TestNothingPrintsTheKey(t *testing.T) {
 	}
 	h := holder{creds, c}
 	var out []string
-	for _, v := range []any{creds, &creds, c, *c, h, &h} { //nolint:govet // printing a copy is what users do
-		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+	// In unexported fields fmt cannot call the types' methods and walks their fields.
+	hidden := struct {
+		c  lunasoft.Client
+		pc *lunasoft.Client
+	}{*c, c}
+	for _, v := range []any{creds, &creds, c, *c, h, &h, hidden} { //nolint:govet // printing a copy is what users do
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
 			out = append(out, fmt.Sprintf(verb, v))
 		}
 	}

@@ -401,8 +401,8 @@ func (c *Client) sendChunk(ctx context.Context, gate *provider.Gate, ch chunk, m
 	// The body starts with room for a few messages; once they are written, their size tells
 	// the size of the rest, and the body is allocated once more, at about its final size.
 	const sample = 16
-	body := make([]byte, 0, len(c.prefix)+64+min(len(ch.indexes), sample)*512)
-	body = append(body, c.prefix...)
+	body := make([]byte, 0, len(*c.prefix)+64+min(len(ch.indexes), sample)*512)
+	body = append(body, *c.prefix...)
 	body = append(body, `"template_id":`...)
 	body = strconv.AppendInt(body, ch.id, 10)
 	body = append(body, `,"messages":[`...)

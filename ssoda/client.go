@@ -63,12 +63,7 @@ func (cr Credentials) LogValue() slog.Value {
 // sending and the cross-cutting helpers (Send, SendFriendTalk, CheckAccess, Reconcile) are
 // methods of the Client itself.
 type Client struct {
-	creds  Credentials
-	s      settings
-	cache  *TemplateCache // WithTemplateRefresh
-	limits alimtalk.Limits
-	tr     *transport.Client
-	header http.Header
+	*clientCore
 
 	// Templates manages AlimTalk templates (add, review request, list, detail, code check,
 	// categories).
@@ -81,6 +76,18 @@ type Client struct {
 	Reservations *ReservationsService
 	// Account reads the remaining points and the registered SMS sender numbers.
 	Account *AccountService
+}
+
+// clientCore is the client's state. The Client holds it through one pointer and it holds
+// every key through another, so that even fmt's reflection over a Client it cannot ask to
+// print itself (a Client in an unexported field, under any verb) shows addresses, never keys.
+type clientCore struct {
+	creds  *Credentials
+	s      settings
+	cache  *TemplateCache // WithTemplateRefresh
+	limits alimtalk.Limits
+	tr     *transport.Client
+	header *http.Header // X-Api-Key, and X-Forwarded-For with WithForwardedFor
 }
 
 type service struct{ c *Client }
@@ -115,7 +122,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
-	c := &Client{creds: creds, s: s, limits: s.limits}
+	c := &Client{clientCore: &clientCore{creds: &creds, s: s, limits: s.limits}}
 	if c.limits.Now == nil {
 		c.limits.Now = s.now // WithClock also drives the ScheduledAt checks
 	}
@@ -134,10 +141,11 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 			Rule: kshop.RuleNotAllowed, Detail: "must be https (plain http only for loopback test servers)", Err: err}}}
 	}
 	c.tr = tr
-	c.header = http.Header{"X-Api-Key": {creds.APIKey}}
+	header := http.Header{"X-Api-Key": {creds.APIKey}}
 	if s.forwardedFor != "" {
-		c.header.Set("X-Forwarded-For", s.forwardedFor)
+		header.Set("X-Forwarded-For", s.forwardedFor)
 	}
+	c.header = &header
 	c.Templates = (*TemplatesService)(&service{c})
 	c.Profiles = (*ProfilesService)(&service{c})
 	c.History = (*HistoryService)(&service{c})
@@ -152,6 +160,9 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 
 // String describes the client without its keys.
 func (c Client) String() string {
+	if c.clientCore == nil {
+		return "ssoda.Client{}"
+	}
 	return "ssoda.Client{base: " + c.s.baseURL + ", credentials: " + c.creds.String() + "}"
 }
 
@@ -168,12 +179,27 @@ func (c Client) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		BaseURL     string
 		Credentials Credentials
-	}{c.s.baseURL, c.creds})
+	}{c.baseURL(), c.credentials()})
 }
 
 // LogValue keeps the keys out of slog output.
 func (c Client) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("base_url", c.s.baseURL), slog.Any("credentials", c.creds))
+	return slog.GroupValue(slog.String("base_url", c.baseURL()), slog.Any("credentials", c.credentials()))
+}
+
+// baseURL and credentials read the core, or give zero values for a zero Client.
+func (c Client) baseURL() string {
+	if c.clientCore == nil {
+		return ""
+	}
+	return c.s.baseURL
+}
+
+func (c Client) credentials() Credentials {
+	if c.clientCore == nil {
+		return Credentials{}
+	}
+	return *c.creds
 }
 
 func (c *Client) checkCredentials() error {
@@ -253,7 +279,7 @@ func (c *Client) roundTrip(ctx context.Context, path string, class transport.Cla
 		Class:       class,
 		Method:      http.MethodPost,
 		Path:        path,
-		Header:      c.header,
+		Header:      *c.header,
 		Body:        raw,
 		ContentType: jsonContentType,
 	})

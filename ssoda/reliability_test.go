@@ -249,7 +249,9 @@ func TestKeysNeverPrinted(t *testing.T) {
 	var outs []string
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
 		outs = append(outs, fmt.Sprintf(verb, testCreds), fmt.Sprintf(verb, c), fmt.Sprintf(verb, *c), fmt.Sprintf(verb, h),
-			fmt.Sprintf(verb, &h), fmt.Sprintf(verb, []ssoda.Credentials{testCreds}))
+			fmt.Sprintf(verb, &h), fmt.Sprintf(verb, []ssoda.Credentials{testCreds}),
+			// In unexported fields fmt cannot call the types' methods and walks their fields.
+			fmt.Sprintf(verb, struct{ c ssoda.Client }{*c}), fmt.Sprintf(verb, struct{ c *ssoda.Client }{c}))
 	}
 	for _, v := range []any{testCreds, c, h} {
 		b, err := json.Marshal(v)

@@ -153,21 +153,32 @@ func TestSnapshotPrintsNoPersonalData(t *testing.T) {
 	t.Parallel()
 	_, _, subs := subsInEveryState(t)
 	snap := subs[2].Snapshot()
-	var logs strings.Builder
-	for _, h := range []slog.Handler{slog.NewJSONHandler(&logs, nil), slog.NewTextHandler(&logs, nil)} {
-		slog.New(h).Info("stored", "snapshot", snap, "wrapped", struct{ S Snapshot }{snap})
-	}
+	secrets := []string{"홍길동", "01012345678", "010-1234-5678", "secretkey", "세종대로"}
+	var text, direct, wrapped strings.Builder
+	// The text handler prints values with fmt, which calls their Format, however nested.
+	slog.New(slog.NewTextHandler(&text, nil)).Info("stored", "snapshot", snap, "wrapped", struct{ S Snapshot }{snap},
+		"sub", subs[2], "round", snap.Rounds[0], "customer", snap.Customer)
+	// The JSON handler resolves a LogValuer it is given directly...
+	slog.New(slog.NewJSONHandler(&direct, nil)).Info("stored", "snapshot", snap, "sub", subs[2], "customer", snap.Customer,
+		"receiver", snap.Receiver)
+	// ...but marshals a value that merely holds one: the documented exception (the JSON is
+	// how a Snapshot is stored).
+	slog.New(slog.NewJSONHandler(&wrapped, nil)).Info("stored", "wrapped", struct{ S Snapshot }{snap})
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
-		out := fmt.Sprintf(verb, snap) + fmt.Sprintf(verb, []Snapshot{snap})
-		for _, secret := range []string{"홍길동", "01012345678", "secretkey", "세종대로"} {
+		out := fmt.Sprintf(verb, snap) + fmt.Sprintf(verb, []Snapshot{snap}) + fmt.Sprintf(verb, subs[2]) +
+			fmt.Sprintf(verb, snap.Rounds) + fmt.Sprintf(verb, snap.Customer) + fmt.Sprintf(verb, snap.Receiver)
+		for _, secret := range secrets {
 			assert.NotContains(t, out, secret, verb)
 		}
 		assert.Contains(t, out, "S-charged", verb)
 	}
-	for _, secret := range []string{"홍길동", "01012345678", "secretkey"} {
-		assert.NotContains(t, logs.String()[:strings.Index(logs.String(), "wrapped")], secret)
+	for _, out := range []string{text.String(), direct.String()} {
+		for _, secret := range secrets {
+			assert.NotContains(t, out, secret)
+		}
 	}
-	assert.Contains(t, logs.String(), `"rounds_charged":3`)
+	assert.Contains(t, direct.String(), `"rounds_charged":3`)
+	assert.Contains(t, wrapped.String(), "01012345678", "a Snapshot's JSON is its whole state")
 }
 
 func TestPlannerAll(t *testing.T) {

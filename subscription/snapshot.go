@@ -16,7 +16,10 @@ import (
 //
 // It holds personal data (Customer, Receiver) and BillingKeyRef, which lets its holder
 // charge the card: store it as carefully as the card's billing key. Printed with any fmt
-// verb or logged with log/slog it shows only a summary without them.
+// verb, or logged with log/slog as a value of its own, it shows only a summary without them.
+// Its JSON is how it is stored and carries everything, so a value that holds a Snapshot and
+// is logged through slog's JSON handler (which marshals it) logs it whole: log the Snapshot
+// itself, or its ID.
 type Snapshot struct {
 	ID       string
 	State    State
@@ -88,13 +91,20 @@ func (snap Snapshot) String() string {
 func (snap Snapshot) GoString() string { return snap.String() }
 
 // Format prints String for every verb (%q quotes it), so no field is reached by reflection.
-func (snap Snapshot) Format(f fmt.State, verb rune) {
-	text := snap.String()
-	if verb == 'q' {
-		text = strconv.Quote(text)
-	}
-	_, _ = f.Write([]byte(text))
-}
+func (snap Snapshot) Format(f fmt.State, verb rune) { formatSummary(f, verb, snap.String()) }
+
+// String summarises the subscription as its Snapshot does, without personal data or the
+// billing key.
+func (s *Subscription) String() string { return s.Snapshot().String() }
+
+// GoString is String, for %#v.
+func (s *Subscription) GoString() string { return s.String() }
+
+// Format prints String for every verb, so %v of a subscription reaches none of its fields.
+func (s *Subscription) Format(f fmt.State, verb rune) { formatSummary(f, verb, s.String()) }
+
+// LogValue logs the Snapshot's summary.
+func (s *Subscription) LogValue() slog.Value { return s.Snapshot().LogValue() }
 
 // LogValue logs the summary fields only.
 func (snap Snapshot) LogValue() slog.Value {

@@ -2,8 +2,10 @@ package subscription
 
 import (
 	"fmt"
+	"log/slog"
 	"math"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -126,6 +128,38 @@ type Receiver struct {
 	Address1 string
 	Address2 string
 	Message  string
+}
+
+// String names the customer by ID only: Name, Phone and Email never reach fmt output.
+func (c Customer) String() string { return "subscription.Customer{ID: " + c.ID + "}" }
+
+// GoString is String, for %#v.
+func (c Customer) GoString() string { return c.String() }
+
+// Format prints String for every verb, so no field is reached by reflection.
+func (c Customer) Format(f fmt.State, verb rune) { formatSummary(f, verb, c.String()) }
+
+// LogValue logs the customer's ID only.
+func (c Customer) LogValue() slog.Value { return slog.GroupValue(slog.String("id", c.ID)) }
+
+// String hides the whole address: it is personal data through and through.
+func (r Receiver) String() string { return "subscription.Receiver{REDACTED}" }
+
+// GoString is String, for %#v.
+func (r Receiver) GoString() string { return r.String() }
+
+// Format prints String for every verb, so no field is reached by reflection.
+func (r Receiver) Format(f fmt.State, verb rune) { formatSummary(f, verb, r.String()) }
+
+// LogValue logs nothing of the receiver.
+func (r Receiver) LogValue() slog.Value { return slog.StringValue("REDACTED") }
+
+// formatSummary writes a type's summary for any verb (%q quotes it).
+func formatSummary(f fmt.State, verb rune, text string) {
+	if verb == 'q' {
+		text = strconv.Quote(text)
+	}
+	_, _ = f.Write([]byte(text))
 }
 
 // Round is one delivery of a subscription.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime"
 	"net"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/alimtalk"
+	"github.com/kshop-dev/kshop/internal/secret"
 	"github.com/kshop-dev/kshop/internal/wire"
 )
 
@@ -174,7 +176,6 @@ type Handler struct {
 	callback func(context.Context, Outcome) error
 	opts     WebhookOptions
 	nets     []*net.IPNet
-	success  map[string]bool
 
 	mu    sync.Mutex
 	done  map[string]bool
@@ -189,7 +190,7 @@ func NewHandler(callback func(ctx context.Context, o Outcome) error, opts Webhoo
 	if callback == nil {
 		problems = append(problems, &kshop.FieldError{Field: "callback", Rule: kshop.RuleRequired})
 	}
-	h := &Handler{callback: callback, opts: opts, success: map[string]bool{}, done: map[string]bool{}, busy: map[string]chan struct{}{}}
+	h := &Handler{callback: callback, opts: opts, done: map[string]bool{}, busy: map[string]chan struct{}{}}
 	for i, n := range opts.AllowedNetworks {
 		n = strings.TrimSpace(n)
 		if !strings.Contains(n, "/") {
@@ -221,15 +222,42 @@ func NewHandler(callback func(ctx context.Context, o Outcome) error, opts Webhoo
 	if h.opts.Memory <= 0 {
 		h.opts.Memory = DefaultWebhookMemory
 	}
-	codes := h.opts.SuccessCodes
-	if len(codes) == 0 {
-		codes = DefaultSuccessCodes
-	}
-	for _, c := range codes {
-		h.success[strings.ToUpper(strings.TrimSpace(c))] = true
-	}
 	return h, nil
 }
+
+// String describes the options with the secret masked.
+func (o WebhookOptions) String() string {
+	return fmt.Sprintf("lunasoft.WebhookOptions{Secret: %s, SecretParam: %q, AllowedNetworks: %v, MaxBodyBytes: %d, SuccessCodes: %v, Memory: %d}",
+		secret.Mask(o.Secret), o.SecretParam, o.AllowedNetworks, o.MaxBodyBytes, o.SuccessCodes, o.Memory)
+}
+
+// GoString is String, for %#v.
+func (o WebhookOptions) GoString() string { return o.String() }
+
+// Format prints String for every verb, so the secret is never reached by reflection.
+func (o WebhookOptions) Format(f fmt.State, verb rune) { secret.Format(f, verb, o.String()) }
+
+// MarshalJSON encodes the options with the secret masked.
+func (o WebhookOptions) MarshalJSON() ([]byte, error) {
+	type plain WebhookOptions
+	p := plain(o)
+	p.Secret, p.Pending = secret.Mask(o.Secret), nil
+	return json.Marshal(p)
+}
+
+// LogValue keeps the secret out of slog output.
+func (o WebhookOptions) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("secret", secret.Mask(o.Secret)), slog.String("secret_param", o.SecretParam))
+}
+
+// String describes the handler by its options, the secret masked.
+func (h *Handler) String() string { return "lunasoft.Handler{" + h.opts.String() + "}" }
+
+// Format prints String for every verb, so %v of a handler never reaches the secret.
+func (h *Handler) Format(f fmt.State, verb rune) { secret.Format(f, verb, h.String()) }
+
+// LogValue keeps the secret out of slog output.
+func (h *Handler) LogValue() slog.Value { return h.opts.LogValue() }
 
 // ServeHTTP handles one delivery.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {

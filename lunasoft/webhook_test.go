@@ -1,8 +1,12 @@
 package lunasoft_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -248,4 +252,28 @@ func TestTrackerWebhookBeforeSendReturns(t *testing.T) {
 	assert.Equal(t, 1, tr.Add(alimtalk.Result{Ref: "slow", Status: alimtalk.StatusUnknown}))
 	assert.Zero(t, tr.Add(alimtalk.Result{Ref: "known", Status: alimtalk.StatusAccepted}))
 	assert.Equal(t, 1, tr.Len())
+}
+
+func TestWebhookSecretNeverPrinted(t *testing.T) {
+	t.Parallel()
+	const hookSecret = "HOOKSECRET-0123456789"
+	opts := lunasoft.WebhookOptions{Secret: hookSecret, SuccessCodes: []string{"1000"}}
+	h, err := lunasoft.NewHandler(func(context.Context, lunasoft.Outcome) error { return nil }, opts)
+	require.NoError(t, err)
+	var outs []string
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+		outs = append(outs, fmt.Sprintf(verb, opts), fmt.Sprintf(verb, h), fmt.Sprintf(verb, struct{ O lunasoft.WebhookOptions }{opts}))
+	}
+	b, err := json.Marshal(opts)
+	require.NoError(t, err)
+	outs = append(outs, string(b))
+	var buf bytes.Buffer
+	for _, hd := range []slog.Handler{slog.NewJSONHandler(&buf, nil), slog.NewTextHandler(&buf, nil)} {
+		slog.New(hd).Info("x", "opts", opts, "handler", h)
+	}
+	outs = append(outs, buf.String())
+	for _, out := range outs {
+		assert.NotContains(t, out, "HOOKSECRET", out)
+	}
+	assert.Contains(t, outs[0], "REDACTED(", "masked, not dropped")
 }

@@ -109,7 +109,11 @@ func (s *AccountService) SenderNumbers(ctx context.Context) ([]SenderNumber, err
 	if err != nil {
 		return nil, err
 	}
-	rows, _ := findRows(a, "sendphones", "send_phones", "sendphone", "list", "result")
+	rows, found := findRows(a, "sendphones", "send_phones", "sendphone", "list", "result")
+	if !found {
+		// No list is not an empty list: CheckSenderNumber would call a number unregistered.
+		return nil, s.c.badAnswer("Account.SenderNumbers", a.status, nil, a.raw, "no sender number list in the answer", false, nil)
+	}
 	out := make([]SenderNumber, 0, len(rows))
 	for _, raw := range rows {
 		o, ok := wire.ParseObject(raw)

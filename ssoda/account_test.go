@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/ssoda"
 	"github.com/kshop-dev/kshop/ssoda/ssodatest"
 )
@@ -174,4 +175,26 @@ func TestSenderNumberDatesAreOptional(t *testing.T) {
 	assert.Equal(t, "01022223333", list[1].Number)
 	assert.Equal(t, 1, calls(mt, "/sms/sendphone/list"))
 	assert.True(t, errors.Is(&ssoda.SenderNumberError{Problem: ssoda.SenderBlocked}, ssoda.ErrSenderNumber))
+}
+
+// An answer with no list says nothing: it is a bad answer, never "no templates" or "this
+// number is not registered".
+func TestListAnswersWithoutAListAreBadAnswers(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{`{"code":"200","content":null}`, `{"code":"200"}`, `{"code":"200","content":{}}`} {
+		c, mt := newMock(t)
+		respond(mt, ssoda.DefaultPaths().TemplateList, 200, body)
+		respond(mt, ssoda.DefaultPaths().SenderNumbers, 200, body)
+		_, err := c.Templates.List(t.Context(), ssoda.TemplateListRequest{})
+		assert.ErrorIs(t, err, kshop.ErrBadResponse, body)
+		_, err = c.Account.CheckSenderNumber(t.Context(), "02-1234-5678")
+		assert.ErrorIs(t, err, kshop.ErrBadResponse, body)
+		assert.NotErrorIs(t, err, ssoda.ErrSenderNumber, "%s: not a verdict on the number", body)
+	}
+	// An empty list is an answer: no templates.
+	c, mt := newMock(t)
+	respond(mt, ssoda.DefaultPaths().TemplateList, 200, `{"code":"200","content":{"list":[]}}`)
+	page, err := c.Templates.List(t.Context(), ssoda.TemplateListRequest{})
+	require.NoError(t, err)
+	assert.Empty(t, page.Templates)
 }

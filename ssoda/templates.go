@@ -257,7 +257,12 @@ func (s *TemplatesService) List(ctx context.Context, req TemplateListRequest) (*
 	if err != nil {
 		return nil, err
 	}
-	rows, _ := findRows(a, "list", "templates", "templateList", "template", "result", "data")
+	rows, found := findRows(a, "list", "templates", "templateList", "template", "result", "data")
+	if !found {
+		// An answer with no list says nothing about the templates: zero of them would empty
+		// the template cache, and a send would then find none.
+		return nil, s.c.badAnswer(call, a.status, nil, a.raw, "no template list in the answer", false, nil)
+	}
 	out := &TemplatePage{Page: page, Count: count, Total: total(a), Raw: json.RawMessage(a.raw)}
 	for _, raw := range rows {
 		if info, ok := decodeTemplate(raw); ok && info.Template.Code != "" {

@@ -1,10 +1,16 @@
 package ledgersql
 
 import (
+	"context"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kshop-dev/kshop/internal/sqlstore"
+	"github.com/kshop-dev/kshop/internal/sqlstore/sqltest"
 )
 
 // The ledger remembers its last limit claims, across chunk boundaries, and forgets the
@@ -42,4 +48,33 @@ func TestHoldForgetsTheOldest(t *testing.T) {
 	}
 	_, ok = l.held["r1"]
 	assert.False(t, ok, "r1's newer claim is forgotten in its turn")
+}
+
+// A claim whose statement failed may still commit a moment after the ledger found its row
+// absent: the ledger keeps the token, and the next Claim of the ref adopts the row instead of
+// calling the ref claimed by somebody else (which would drop a message nobody sends).
+func TestLateCommitOfAFailedClaimIsAdopted(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	tg := sqltest.SQLite(t)
+	db := tg.Open(t)
+	l, err := New(db, tg.Dialect, WithTablePrefix(tg.Prefix))
+	require.NoError(t, err)
+	require.NoError(t, l.Migrate(ctx))
+
+	l.orphan("r1", "tok-late") // the failed Claim's clean-up: nothing to delete yet
+	_, err = db.ExecContext(ctx, l.q.claim, "r1", "tok-late", l.instance, sqlstore.Micros(time.Now()))
+	require.NoError(t, err, "the INSERT lands late")
+	ok, err := l.Claim(ctx, "r1")
+	require.NoError(t, err)
+	assert.True(t, ok, "our own late claim is adopted")
+	require.NoError(t, l.Release(ctx, "r1"), "and held, so it can be released")
+
+	// An orphan whose row never appears is forgotten once orphanSettle has passed.
+	l.mu.Lock()
+	l.orphans["r2"] = orphanClaim{token: "tok-never", since: time.Now().Add(-orphanSettle)}
+	l.mu.Unlock()
+	l.sweepOrphans(ctx)
+	_, kept := l.orphanOf("r2")
+	assert.False(t, kept)
 }

@@ -59,27 +59,22 @@ var ErrNotHeld = errors.New("ledgersql: this ledger holds no claim on the ref; n
 const MaxRefLength = 255
 
 // Option configures New.
-type Option func(*config)
-
-type config struct {
-	sqlstore.Config
-	held int
-}
+type Option func(*sqlstore.Config)
 
 // WithTablePrefix puts prefix before the ledger's table names (default "kshop_"), so they
 // live beside the shop's own tables: letters, digits and "_", up to 40.
-func WithTablePrefix(prefix string) Option { return func(c *config) { c.Prefix = prefix } }
+func WithTablePrefix(prefix string) Option { return func(c *sqlstore.Config) { c.Prefix = prefix } }
 
 // WithInstanceID names this process in the claims it makes (default: host name and process
 // ID), so an operator can see who claimed a ref.
-func WithInstanceID(id string) Option { return func(c *config) { c.Instance = id } }
+func WithInstanceID(id string) Option { return func(c *sqlstore.Config) { c.Instance = id } }
 
 // WithClock sets the clock that stamps claims (default time.Now).
-func WithClock(now func() time.Time) Option { return func(c *config) { c.Now = now } }
+func WithClock(now func() time.Time) Option { return func(c *sqlstore.Config) { c.Now = now } }
 
 // WithMaxAttempts bounds how often one call runs when the database reports contention
 // (serialization failure, deadlock, SQLite busy); default 8.
-func WithMaxAttempts(n int) Option { return func(c *config) { c.MaxAttempts = n } }
+func WithMaxAttempts(n int) Option { return func(c *sqlstore.Config) { c.MaxAttempts = n } }
 
 // DefaultHeld is how many of its own claims a Ledger remembers for Release.
 const DefaultHeld = 65_536
@@ -98,7 +93,7 @@ type Ledger struct {
 	n       int               // claims in order (at most limit)
 	next    int               // once order is full, the position of the oldest claim
 	limit   int
-	orphans map[string]string // ref → token of a claim whose INSERT may have committed unseen
+	orphans map[string]orphanClaim // ref → a claim whose INSERT may have committed unseen
 }
 
 var _ alimtalk.Ledger = (*Ledger)(nil)
@@ -127,17 +122,17 @@ func newQueries(st *sqlstore.Store) queries {
 // *kshop.ValidationError.
 func New(db *sql.DB, dialect Dialect, opts ...Option) (*Ledger, error) {
 	sub, _ := fs.Sub(migrationFiles, "migrations")
-	c := config{Config: sqlstore.Config{Op: "ledgersql.New", Name: "alimtalk ledger", Migrations: sub}, held: DefaultHeld}
+	c := sqlstore.Config{Op: "ledgersql.New", Name: "alimtalk ledger", Migrations: sub}
 	for _, o := range opts {
 		if o != nil {
 			o(&c)
 		}
 	}
-	st, err := sqlstore.New(db, dialect, c.Config)
+	st, err := sqlstore.New(db, dialect, c)
 	if err != nil {
 		return nil, err
 	}
-	return &Ledger{st: st, q: newQueries(st), instance: st.Instance, held: map[string]string{}, limit: c.held, orphans: map[string]string{}}, nil
+	return &Ledger{st: st, q: newQueries(st), instance: st.Instance, held: map[string]string{}, limit: DefaultHeld, orphans: map[string]orphanClaim{}}, nil
 }
 
 // Migrate creates or upgrades the ledger's tables. Several instances may run it at once (a
@@ -197,6 +192,11 @@ func (l *Ledger) Claim(ctx context.Context, ref string) (bool, error) {
 	if old, ok := l.orphanOf(ref); ok {
 		var cur string
 		err := l.st.DB.QueryRowContext(ctx, l.q.tokenOf, ref).Scan(&cur)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			// Whether the claim is our own orphan cannot be told now; "already claimed"
+			// would drop a message nobody sends.
+			return false, sqlstore.Wrap(op, err)
+		}
 		if err == nil && cur == old {
 			l.mu.Lock()
 			delete(l.orphans, ref)
@@ -329,55 +329,85 @@ func (l *Ledger) hold(ref, token string) {
 	l.held[ref] = token
 }
 
-// orphan deletes a claim whose INSERT may have committed although Claim failed, or keeps it
-// for a later sweep when the database cannot be reached now.
+// orphanSettle is how long a failed claim's token is remembered after its row was last seen
+// absent: a statement cut off by its context can still commit a moment after the DELETE that
+// found nothing, and a Claim that then finds the ref taken by that token adopts it.
+const orphanSettle = 5 * time.Minute
+
+// orphanClaim is a claim whose INSERT may have committed although Claim failed.
+type orphanClaim struct {
+	token string
+	since time.Time
+}
+
+// orphan deletes a claim whose INSERT may have committed although Claim failed, and keeps its
+// token for orphanSettle either way (see orphanSettle), or until a sweep deletes the row.
 func (l *Ledger) orphan(ref, token string) {
-	if l.deleteOrphan(ref, token) {
-		return
-	}
+	deleted := l.deleteOrphan(ref, token)
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if deleted > 0 {
+		return
+	}
 	if len(l.orphans) < l.limit {
-		l.orphans[ref] = token
+		l.orphans[ref] = orphanClaim{token: token, since: time.Now()}
 	}
 }
 
 func (l *Ledger) orphanOf(ref string) (string, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	t, ok := l.orphans[ref]
-	return t, ok
+	o, ok := l.orphans[ref]
+	return o.token, ok
 }
 
-func (l *Ledger) deleteOrphan(ref, token string) bool {
+// deleteOrphan deletes the orphan's row and reports how many rows went (-1: the database
+// could not be reached).
+func (l *Ledger) deleteOrphan(ref, token string) int64 {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	_, err := l.st.DB.ExecContext(ctx, l.q.release, ref, token)
-	return err == nil
+	res, err := l.st.DB.ExecContext(ctx, l.q.release, ref, token)
+	if err != nil {
+		return -1
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return -1
+	}
+	return n
 }
 
-// sweepOrphans retries the deletion of remembered orphans, a few per call.
+// sweepOrphans retries the deletion of remembered orphans, a few per call; an orphan is
+// forgotten once its row was deleted, or once orphanSettle has passed since it was recorded.
 func (l *Ledger) sweepOrphans(ctx context.Context) {
 	l.mu.Lock()
 	if len(l.orphans) == 0 {
 		l.mu.Unlock()
 		return
 	}
-	type pair struct{ ref, token string }
+	type pair struct {
+		ref string
+		orphanClaim
+	}
 	var batch []pair
-	for r, t := range l.orphans {
-		batch = append(batch, pair{r, t})
+	for r, o := range l.orphans {
+		batch = append(batch, pair{r, o})
 		if len(batch) == 8 {
 			break
 		}
 	}
 	l.mu.Unlock()
 	for _, p := range batch {
-		if _, err := l.st.DB.ExecContext(ctx, l.q.release, p.ref, p.token); err != nil {
+		res, err := l.st.DB.ExecContext(ctx, l.q.release, p.ref, p.token)
+		if err != nil {
 			return
 		}
+		n, _ := res.RowsAffected()
+		if n == 0 && time.Since(p.since) < orphanSettle {
+			continue
+		}
 		l.mu.Lock()
-		if l.orphans[p.ref] == p.token {
+		if l.orphans[p.ref].token == p.token {
 			delete(l.orphans, p.ref)
 		}
 		l.mu.Unlock()

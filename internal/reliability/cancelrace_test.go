@@ -124,9 +124,14 @@ func TestCancelRaceSend(t *testing.T) {
 		}
 	}
 	counts := map[string]int{}
-	bad := 0
+	bad, reached, stopped := 0, 0, 0
 	for i, tr := range trials {
 		unknown := errors.Is(tr.err, kshop.ErrOutcomeUnknown)
+		if copies[i] > 0 {
+			reached++
+		} else if tr.status == alimtalk.StatusNotSent {
+			stopped++
+		}
 		var apiErr kshop.APIError
 		isAPI := errors.As(tr.err, &apiErr)
 		key := tr.status.String()
@@ -154,6 +159,9 @@ func TestCancelRaceSend(t *testing.T) {
 		}
 	}
 	t.Logf("%d trials (call latency %v): %v; %d violations", n, lat, counts, bad)
+	// The race is only tested if the cancels fell on both sides of the send.
+	assert.Positive(t, reached, "some messages reached the server before the cancel")
+	assert.Positive(t, stopped, "some cancels stopped a message before it was sent")
 	summary.set("cancel race", fmt.Sprintf("ssoda.Send %d trials %v, %d violations", n, counts, bad))
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"net/http"
 	"sort"
@@ -375,7 +376,7 @@ func runCell(t *testing.T, c callSpec, f fault) {
 	defer cancel()
 	h := &hooks{cancel: cancel}
 	s, base := f.serve(t, c, h)
-	marker := fmt.Sprintf("cell-%x", fnv(c.name+f.name))
+	marker := fmt.Sprintf("cell-%x", fnv32(c.name+f.name))
 	start := time.Now()
 	out := c.run(ctx, t, base, f.httpClient(t, h), marker)
 	elapsed := time.Since(start)
@@ -479,13 +480,11 @@ func yesNo(b bool) string {
 	return "no"
 }
 
-func fnv(s string) uint32 {
-	h := uint32(2166136261)
-	for i := 0; i < len(s); i++ {
-		h ^= uint32(s[i])
-		h *= 16777619
-	}
-	return h
+// fnv32 is a short, stable marker of a name.
+func fnv32(s string) uint32 {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(s))
+	return h.Sum32()
 }
 
 // matrixTable renders the observations: one block per call, one line per fault.

@@ -75,7 +75,7 @@ func redeliver(t *testing.T, send callSpec, f fault) (skipped bool) {
 	h := &hooks{cancel: cancel}
 	s, base := f.serve(t, send, h)
 	d := newDispatcher(t, ssodaClient(t, base, f.httpClient(t, h)))
-	ev := orderEvent(fmt.Sprintf("D%x", fnv(f.name)))
+	ev := orderEvent(fmt.Sprintf("D%x", fnv32(f.name)))
 
 	rep1, err1 := d.Dispatch(ctx, ev)
 	_ = observe("dispatch "+f.name, err1)

@@ -1,7 +1,6 @@
 package alimtalk
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -63,30 +62,7 @@ func GodomallVariableNames() map[Field]string {
 
 // FormatWon formats an amount of won with thousands separators and the unit: 7500 →
 // "7,500원", -1200 → "-1,200원".
-func FormatWon(amount int64) string { return formatThousands(amount) + "원" }
-
-func formatThousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	b.Grow(len(s) + len(s)/3 + 1)
-	if neg {
-		b.WriteByte('-')
-	}
-	head := len(s) % 3
-	if head == 0 {
-		head = 3
-	}
-	b.WriteString(s[:head])
-	for i := head; i < len(s); i += 3 {
-		b.WriteByte(',')
-		b.WriteString(s[i : i+3])
-	}
-	return b.String()
-}
+func FormatWon(amount int64) string { return wire.Thousands(amount) + "원" }
 
 // Event is one occurrence of a shop event, with the data its templates may use. Fields that
 // do not apply stay empty.
@@ -159,7 +135,7 @@ func eventVariables(cfg *Config, ec *EventConfig, ev *Event, occurred time.Time)
 	set(FieldProductName, ev.ProductName)
 	if ev.Amount != 0 || ev.Kind.Group() == GroupOrder {
 		set(FieldAmount, FormatWon(ev.Amount))
-		set(FieldAmountNumber, formatThousands(ev.Amount))
+		set(FieldAmountNumber, wire.Thousands(ev.Amount))
 	}
 	set(FieldBankName, ev.BankName)
 	set(FieldBankAccount, ev.BankAccount)

@@ -157,26 +157,7 @@ func (e Event) Vars() map[string]string {
 
 // formatWon formats an amount of won as alimtalk.FormatWon does ("1,234,000원"), so a
 // template gets the same text whichever package filled it.
-func formatWon(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	digits := s
-	if n < 0 {
-		digits = s[1:]
-	}
-	var b strings.Builder
-	b.Grow(len(s) + len(s)/3 + len("원"))
-	if n < 0 {
-		b.WriteByte('-')
-	}
-	for i := 0; i < len(digits); i++ {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte(digits[i])
-	}
-	b.WriteString("원")
-	return b.String()
-}
+func formatWon(n int64) string { return wire.Thousands(n) + "원" }
 
 // summarizeItems gives the usual Korean one-line summary: "첫상품 x수량 외 N건".
 func summarizeItems(items []Item) string {

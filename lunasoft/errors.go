@@ -159,8 +159,7 @@ func (e *ResponseError) OutcomeUnknown() bool { return e.outcomeUnknown }
 func (e *ResponseError) Unwrap() []error { return vendorerr.ResponseUnwrap(e.outcomeUnknown, e.cause) }
 
 var (
-	keyMention = regexp.MustCompile(`(?i)(api[\s_-]*key|api\s*키|apikey|user[\s_-]*id|userid|member[\s_-]*id|아이디|인증\s*키|인증키|계정)`)
-	keyRefusal = regexp.MustCompile(`(?i)(유효하지|유효 하지|잘못된|올바르지|없는|존재하지|일치하지|만료|invalid|incorrect|wrong|expired|unknown|not\s+found|missing|required|필수|unauthori[sz]ed|forbidden|denied)`)
+	keyMention = regexp.MustCompile(`(?i)(api[\s_-]*key|api\s*키|apikey|user[\s_-]*id|userid|member[\s_-]*id|(?:회원|사용자|유저)\s*아이디|인증\s*키|인증키|계정)`)
 	// authCodes are Lunasoft's FriendTalk API codes for an unknown member id (1002) and api key
 	// (1003), inferred to mean the same at jupiter.
 	authCodes = map[string]bool{"1002": true, "1003": true}
@@ -171,5 +170,5 @@ func unauthorized(status int, code, msg string) bool {
 	if status == http.StatusUnauthorized || status == http.StatusForbidden || authCodes[code] {
 		return true
 	}
-	return msg != "" && keyMention.MatchString(msg) && keyRefusal.MatchString(msg)
+	return msg != "" && keyMention.MatchString(msg) && vendorerr.KeyRefusal.MatchString(msg)
 }

@@ -48,6 +48,11 @@ func TestAnswers(t *testing.T) {
 			[2]want{{status: alimtalk.StatusUnknown, bad: true, unknown: true, apiStatus: 200}, {status: alimtalk.StatusAccepted}}},
 		{"refusal", 200, `{"code":1099,"msg":"bad parameters"}`,
 			[2]want{{status: alimtalk.StatusRejected, apiStatus: 200, code: "1099"}, {status: alimtalk.StatusRejected, apiStatus: 200, code: "1099"}}},
+		// A template's id is not the account's: the batch goes on.
+		{"template id refused", 200, `{"code":3001,"msg":"템플릿 아이디가 존재하지 않습니다"}`,
+			[2]want{{status: alimtalk.StatusRejected, apiStatus: 200, code: "3001"}, {status: alimtalk.StatusRejected, apiStatus: 200, code: "3001"}}},
+		{"member id refused", 200, `{"code":3002,"msg":"회원 아이디가 존재하지 않습니다"}`,
+			[2]want{{status: alimtalk.StatusRejected, apiStatus: 200, code: "3002", unauthorzd: true}, {status: alimtalk.StatusRejected, apiStatus: 200, code: "3002", unauthorzd: true}}},
 		{"msg object on refusal", 200, `{"code":"E1","msg":{"message":"something"}}`,
 			[2]want{{status: alimtalk.StatusRejected, apiStatus: 200, code: "E1"}, {status: alimtalk.StatusRejected, apiStatus: 200, code: "E1"}}},
 		{"key refused", 200, `{"code":1003,"msg":"유효하지 않은 api_key"}`,

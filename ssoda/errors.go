@@ -252,7 +252,6 @@ var (
 	ipRefusal   = regexp.MustCompile(`(?i)(등록되지|등록 되지|미등록|허용되지|허용 되지|not\s+(registered|allowed|whitelisted|permitted)|denied)`)
 	ipInParens  = regexp.MustCompile(`[0-9A-Fa-f:.]{3,45}`)
 	keyMention  = regexp.MustCompile(`(?i)(api[\s_-]*key|api\s*키|x-api-key|token[\s_-]*key|토큰|token|인증\s*키|인증키|apikey)`)
-	keyRefusal  = regexp.MustCompile(`(?i)(유효하지|유효 하지|잘못된|올바르지|없는|존재하지|일치하지|만료|invalid|incorrect|wrong|expired|unknown|not\s+found|missing|required|필수|unauthori[sz]ed|forbidden|denied)`)
 	authCodeSet = map[string]bool{"401": true, "403": true}
 )
 
@@ -265,7 +264,7 @@ func classify(status int, code, msg string) (ip *IPNotAllowedError, unauthorized
 	if status == http.StatusUnauthorized || status == http.StatusForbidden || authCodeSet[code] {
 		return nil, true
 	}
-	if msg != "" && keyMention.MatchString(msg) && keyRefusal.MatchString(msg) {
+	if msg != "" && keyMention.MatchString(msg) && vendorerr.KeyRefusal.MatchString(msg) {
 		return nil, true
 	}
 	return nil, false

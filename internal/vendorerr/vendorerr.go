@@ -2,6 +2,7 @@ package vendorerr
 
 import (
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -79,3 +80,8 @@ func ResponseUnwrap(outcomeUnknown bool, cause error) []error {
 	}
 	return errs
 }
+
+// KeyRefusal matches the words of a refusal ("invalid", "유효하지", "존재하지", …) in a vendor's
+// message. A vendor package calls a refusal one of its credentials only when the message also
+// names a credential (its own pattern), since the same words refuse a template or a phone.
+var KeyRefusal = regexp.MustCompile(`(?i)(유효하지|유효 하지|잘못된|올바르지|없는|존재하지|일치하지|만료|invalid|incorrect|wrong|expired|unknown|not\s+found|missing|required|필수|unauthori[sz]ed|forbidden|denied)`)

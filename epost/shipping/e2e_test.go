@@ -390,3 +390,37 @@ func TestNilContextRefused(t *testing.T) {
 		assert.Equal(t, "ctx", ve.Problems[0].Field, name)
 	}
 }
+
+// rerunStore runs every Update's function twice, the first time rolled back, as a SQL store
+// does after contention.
+type rerunStore struct{ shipping.Store }
+
+var errRolledBack = errors.New("rolled back")
+
+func (r rerunStore) Update(ctx context.Context, fn func(shipping.Tx) error) error {
+	_ = r.Store.Update(ctx, func(tx shipping.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return errRolledBack
+	})
+	return r.Store.Update(ctx, fn)
+}
+
+func TestReserveReportsOnceWhenTheStoreRunsAnUpdateAgain(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	k := setup(t)
+	issueOne(t, k)
+	require.NoError(t, k.store.Update(ctx, func(tx shipping.Tx) error {
+		o, err := tx.Order("A1")
+		if err != nil {
+			return err
+		}
+		o.Recipient.Mobile = "010-1234"
+		return tx.PutOrder(o)
+	}))
+	res, err := k.shipper(t, rerunStore{k.store}).Reserve(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []shipping.LineRef{{OrderID: "A1", LineID: "1"}}, res.ContactErrors, "one entry, not one per attempt")
+}

@@ -113,7 +113,7 @@ func (s *Shipper) reserveOne(ctx context.Context, id string, rep *ReserveReport)
 	var req epost.InsertOrderRequest
 	var send bool
 	now := s.now()
-	err = s.store.Update(ctx, func(tx Tx) error {
+	err = s.updateReporting(ctx, rep, func(tx Tx, rep *ReserveReport) error {
 		send = false
 		w, err := tx.Waybill(id)
 		if err != nil {
@@ -195,7 +195,7 @@ func (s *Shipper) reserveOne(ctx context.Context, id string, rep *ReserveReport)
 		_, err = s.resolveReservation(ctx, w, rep)
 		return err
 	case isContactRefusal(callErr):
-		return s.store.Update(ctx, func(tx Tx) error {
+		return s.updateReporting(ctx, rep, func(tx Tx, rep *ReserveReport) error {
 			w, err := tx.Waybill(id)
 			if err != nil || w.State != WaybillReserving {
 				return err
@@ -347,6 +347,25 @@ type booking struct {
 
 func bookingOf(b *epost.Booking) booking {
 	return booking{regiNo: b.RegiNo, reqNo: b.ReqNo, resNo: b.ResNo, reqYmd: b.ReqYmd}
+}
+
+// updateReporting runs fn in one Update with a report of its own, and adds that report's
+// entries to rep only once the Update committed: a store runs fn again after contention, and
+// an attempt that was rolled back must leave no entry behind.
+func (s *Shipper) updateReporting(ctx context.Context, rep *ReserveReport, fn func(tx Tx, rep *ReserveReport) error) error {
+	var part ReserveReport
+	err := s.store.Update(ctx, func(tx Tx) error {
+		part = ReserveReport{}
+		return fn(tx, &part)
+	})
+	if err == nil {
+		rep.Reserved = append(rep.Reserved, part.Reserved...)
+		rep.Events = append(rep.Events, part.Events...)
+		rep.Unknown = append(rep.Unknown, part.Unknown...)
+		rep.ContactErrors = append(rep.ContactErrors, part.ContactErrors...)
+		rep.Failed = append(rep.Failed, part.Failed...)
+	}
+	return err
 }
 
 // recordBooking records a booking and applies the reservation transitions, in one Update.

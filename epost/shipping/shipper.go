@@ -19,7 +19,6 @@ import (
 type Client interface {
 	InsertOrder(ctx context.Context, req epost.InsertOrderRequest) (*epost.Booking, error)
 	ReconcileOrder(ctx context.Context, orderNo, reqYmd string, opts ...epost.ReconcileOption) (*epost.Reconciliation, error)
-	ReconcileUnknown(ctx context.Context, unknown *epost.UnknownOrderError) (*epost.Reconciliation, error)
 	GetResCancelCmd(ctx context.Context, req epost.GetResCancelCmdRequest) (*epost.CancelResult, error)
 	TrackMany(ctx context.Context, waybills []string, opts epost.TrackManyOptions) []epost.TrackResult
 }

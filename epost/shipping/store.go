@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -451,18 +452,8 @@ func (t *memTx) Plans() ([]Plan, error) {
 			out = append(out, *p)
 		}
 	}
-	slices.SortFunc(out, func(a, b Plan) int { return cmpString(a.ID, b.ID) })
+	slices.SortFunc(out, func(a, b Plan) int { return strings.Compare(a.ID, b.ID) })
 	return out, nil
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func (t *memTx) PutPlan(p Plan) error {

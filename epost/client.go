@@ -467,18 +467,10 @@ func (c *Client) errBody(body []byte) []byte {
 	if len(body) == 0 {
 		return nil
 	}
-	text := string(body)
 	if c.tr != nil {
-		text = c.tr.Redactor().Text(text)
+		return wire.CapBody([]byte(c.tr.Redactor().Text(string(body))), maxErrorBody)
 	}
-	if len(text) > maxErrorBody {
-		cut := maxErrorBody
-		for cut > 0 && !utf8.RuneStart(text[cut]) {
-			cut--
-		}
-		text = text[:cut]
-	}
-	return []byte(text)
+	return wire.CapBody(body, maxErrorBody)
 }
 
 // isNotFound tells the codes that mean "no such record".

@@ -8,6 +8,7 @@ import (
 
 	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/internal/vendorerr"
+	"github.com/kshop-dev/kshop/internal/wire"
 )
 
 // The shared error vocabulary, re-exported so that code using only this package can match it.
@@ -147,7 +148,7 @@ func newResponseError(svc Service, op string, status int, p ResponseProblem, det
 	if detail != "" {
 		msg += " (" + detail + ")"
 	}
-	return &ResponseError{Op: op, HTTPStatus: status, Message: msg, Body: capBody(body), Service: svc, Problem: p, outcomeUnknown: unknown}
+	return &ResponseError{Op: op, HTTPStatus: status, Message: msg, Body: wire.CapBody(body, maxErrorBody), Service: svc, Problem: p, outcomeUnknown: unknown}
 }
 
 // Error describes the problem without secrets or personal data.
@@ -340,12 +341,3 @@ func (e *CancelRefusedError) Error() string {
 // Is makes errors.Is(err, ErrCancelRefused) true.
 func (e *CancelRefusedError) Is(target error) bool { return target == ErrCancelRefused }
 
-func capBody(b []byte) []byte {
-	if len(b) == 0 {
-		return nil
-	}
-	if len(b) > maxErrorBody {
-		b = b[:maxErrorBody]
-	}
-	return append([]byte(nil), b...)
-}

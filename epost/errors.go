@@ -340,4 +340,3 @@ func (e *CancelRefusedError) Error() string {
 
 // Is makes errors.Is(err, ErrCancelRefused) true.
 func (e *CancelRefusedError) Is(target error) bool { return target == ErrCancelRefused }
-

@@ -108,14 +108,9 @@ func (c *Client) SendMessages(ctx context.Context, msgs []Message) ([]alimtalk.R
 	return c.sendAll(ctx, len(msgs), func(i int) *alimtalk.Message { return &msgs[i].Message }, func(i int) *Message { return &msgs[i] })
 }
 
-// chunk is one request's worth of messages of one template_id, by index in the caller's list.
+// chunk is messages of one template_id, by index in the caller's list: one request's worth
+// once handed to a worker, or a template's group still filling up before that.
 type chunk struct {
-	id      int64
-	indexes []int32
-}
-
-// templateGroup is the messages of one template_id not yet handed to a worker.
-type templateGroup struct {
 	id      int64
 	indexes []int32
 }
@@ -134,11 +129,11 @@ func (c *Client) sendAll(ctx context.Context, n int, msg func(int) *alimtalk.Mes
 	results := make([]alimtalk.Result, n)
 	size := c.s.chunkSize
 	p := &chunkPool{c: c, ctx: ctx, gate: provider.NewGate(ctx, "lunasoft"), msg: msg, ext: ext, results: results}
-	var groups []*templateGroup
-	var byID map[int64]*templateGroup // only once there are many groups
+	var groups []*chunk
+	var byID map[int64]*chunk // only once there are many groups
 	var seen map[string]struct{}
 	lastCode, lastID, lastOK := "", int64(0), false
-	var last *templateGroup
+	var last *chunk
 	for i := range n {
 		m := msg(i)
 		ref := m.Ref
@@ -196,7 +191,7 @@ func (c *Client) sendAll(ctx context.Context, n int, msg func(int) *alimtalk.Mes
 
 // findGroup returns id's group, adding it when it is new. A few groups are searched in place;
 // a map indexes them once there are more.
-func findGroup(groups *[]*templateGroup, byID *map[int64]*templateGroup, id int64) *templateGroup {
+func findGroup(groups *[]*chunk, byID *map[int64]*chunk, id int64) *chunk {
 	const scan = 8
 	if *byID != nil {
 		if g := (*byID)[id]; g != nil {
@@ -209,11 +204,11 @@ func findGroup(groups *[]*templateGroup, byID *map[int64]*templateGroup, id int6
 			}
 		}
 	}
-	g := &templateGroup{id: id}
+	g := &chunk{id: id}
 	*groups = append(*groups, g)
 	if len(*groups) > scan {
 		if *byID == nil {
-			*byID = make(map[int64]*templateGroup, 2*scan)
+			*byID = make(map[int64]*chunk, 2*scan)
 			for _, grp := range *groups {
 				(*byID)[grp.id] = grp
 			}

@@ -99,7 +99,7 @@ func (c *Client) CheckAccess(ctx context.Context) (*AccessReport, error) {
 		return &AccessReport{Err: err}, err
 	}
 	rep := &AccessReport{}
-	a, err := c.post(ctx, "CheckAccess", c.s.paths.RemainingPoints, transport.Idempotent, c.newBody(0))
+	a, err := c.post(ctx, "CheckAccess", c.s.paths.RemainingPoints, transport.Idempotent, c.newBody())
 	if err == nil {
 		rep.APIKey, rep.TokenKey, rep.ServerIP = AccessOK, AccessOK, AccessOK
 		rep.Points = decodePoints(a)

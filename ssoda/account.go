@@ -35,7 +35,7 @@ func (s *AccountService) Points(ctx context.Context) (*Points, error) {
 	if err := wire.CheckContext(ctx, "ssoda.Account.Points"); err != nil {
 		return nil, err
 	}
-	a, err := s.c.post(ctx, "Account.Points", s.c.s.paths.RemainingPoints, transport.Idempotent, s.c.newBody(0))
+	a, err := s.c.post(ctx, "Account.Points", s.c.s.paths.RemainingPoints, transport.Idempotent, s.c.newBody())
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +105,7 @@ func (s *AccountService) SenderNumbers(ctx context.Context) ([]SenderNumber, err
 	if err := wire.CheckContext(ctx, "ssoda.Account.SenderNumbers"); err != nil {
 		return nil, err
 	}
-	a, err := s.c.post(ctx, "Account.SenderNumbers", s.c.s.paths.SenderNumbers, transport.Idempotent, s.c.newBody(0))
+	a, err := s.c.post(ctx, "Account.SenderNumbers", s.c.s.paths.SenderNumbers, transport.Idempotent, s.c.newBody())
 	if err != nil {
 		return nil, err
 	}

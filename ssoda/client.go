@@ -251,7 +251,7 @@ func (c *Client) senderKey(ch *checker, key string) string {
 }
 
 // newBody starts a request body with the token key, which every call carries.
-func (c *Client) newBody(int) *object {
+func (c *Client) newBody() *object {
 	o := pooledObject()
 	o.str("token_key", c.creds.TokenKey)
 	return o

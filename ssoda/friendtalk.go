@@ -156,7 +156,7 @@ func (c *Client) friendTalkBody(m FriendTalkMessage) (*object, alimtalk.Message,
 	to := prepared.To
 
 	f := c.s.fields
-	o := c.newBody(12)
+	o := c.newBody()
 	o.str("sender_key", senderKey)
 	o.str("dest_phone", to)
 	o.str("msg_body", m.Text)

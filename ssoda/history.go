@@ -203,7 +203,7 @@ func (c *Client) listBody(call string, req ListRequest) (*object, int, int, erro
 	if err := ch.err(); err != nil {
 		return nil, 0, 0, err
 	}
-	o := c.newBody(8)
+	o := c.newBody()
 	if where != "" {
 		o.str("where", string(where))
 		o.str("keyword", keyword)

@@ -44,7 +44,7 @@ func (s *ProfilesService) RequestToken(ctx context.Context, req ProfileTokenRequ
 	if err := ch.err(); err != nil {
 		return nil, err
 	}
-	o := s.c.newBody(2)
+	o := s.c.newBody()
 	o.str("yellowId", id)
 	o.str("phoneNumber", digits)
 	if err := o.extra(call, req.Extra); err != nil {
@@ -74,7 +74,7 @@ func (s *ProfilesService) Categories(ctx context.Context) ([]ProfileCategory, er
 	if err := wire.CheckContext(ctx, "ssoda.Profiles.Categories"); err != nil {
 		return nil, err
 	}
-	a, err := s.c.post(ctx, "Profiles.Categories", s.c.s.paths.ProfileCategories, transport.Idempotent, s.c.newBody(0))
+	a, err := s.c.post(ctx, "Profiles.Categories", s.c.s.paths.ProfileCategories, transport.Idempotent, s.c.newBody())
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +139,7 @@ func (s *ProfilesService) Create(ctx context.Context, req CreateProfileRequest) 
 	if err := ch.err(); err != nil {
 		return nil, err
 	}
-	o := s.c.newBody(4)
+	o := s.c.newBody()
 	o.str("token", token)
 	o.str("phoneNumber", digits)
 	o.str("yellowId", id)

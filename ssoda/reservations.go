@@ -89,7 +89,7 @@ func (s *ReservationsService) Cancel(ctx context.Context, req CancelRequest) (*C
 	if err := ch.err(); err != nil {
 		return nil, err
 	}
-	o := s.c.newBody(3)
+	o := s.c.newBody()
 	o.str(s.c.s.fields.MessageID, id)
 	if name := s.c.s.fields.SenderKeyInLists; !skipped(name) {
 		o.optStr(name, key)

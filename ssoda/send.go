@@ -291,7 +291,7 @@ func (c *Client) alimTalkBody(m alimtalk.Message) (*object, error) {
 		return nil, errs
 	}
 	f := c.s.fields
-	o := c.newBody(9)
+	o := c.newBody()
 	o.str("sender_key", senderKey)
 	o.str("template_code", m.TemplateCode)
 	o.str("dest_phone", m.To)

@@ -31,7 +31,7 @@ type TemplateInfo struct {
 // text fields, category and buttons {name, linkType, linkMo, linkPc} are confirmed; the image,
 // item-list, quick-reply, app-link and security fields follow Bizppurio's kapi (inferred).
 func (c *Client) templateBody(senderKey string, t *alimtalk.Template) *object {
-	o := c.newBody(20)
+	o := c.newBody()
 	o.str("senderKey", senderKey)
 	o.str("templateCode", t.Code)
 	o.str("templateName", t.Name)

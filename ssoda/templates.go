@@ -140,7 +140,7 @@ func (s *TemplatesService) RequestReview(ctx context.Context, req ReviewRequest)
 	if err := ch.err(); err != nil {
 		return nil, err
 	}
-	o := s.c.newBody(3)
+	o := s.c.newBody()
 	o.str("senderKey", key)
 	o.str("templateCode", req.Code)
 	o.optStr("comment", req.Comment)
@@ -177,7 +177,7 @@ func (s *TemplatesService) Detail(ctx context.Context, ref TemplateRef) (*Templa
 	if err := ch.err(); err != nil {
 		return nil, err
 	}
-	o := s.c.newBody(2)
+	o := s.c.newBody()
 	o.str("senderKey", key)
 	o.str("templateCode", ref.Code)
 	a, err := s.c.post(ctx, call, s.c.s.paths.TemplateDetail, transport.Idempotent, o)
@@ -246,7 +246,7 @@ func (s *TemplatesService) List(ctx context.Context, req TemplateListRequest) (*
 	if err := ch.err(); err != nil {
 		return nil, err
 	}
-	o := s.c.newBody(3)
+	o := s.c.newBody()
 	o.str("senderKey", key)
 	o.str("page", strconv.Itoa(page))
 	o.str("count", strconv.Itoa(count))
@@ -349,7 +349,7 @@ func (s *TemplatesService) CheckCode(ctx context.Context, ref TemplateRef) (*Cod
 	if err := ch.err(); err != nil {
 		return nil, err
 	}
-	o := s.c.newBody(2)
+	o := s.c.newBody()
 	o.str("senderKey", key)
 	o.str("templateCode", ref.Code)
 	a, err := s.c.post(ctx, call, s.c.s.paths.TemplateCodeCheck, transport.Idempotent, o)
@@ -395,7 +395,7 @@ func (s *TemplatesService) Categories(ctx context.Context) ([]TemplateCategory, 
 	if err := wire.CheckContext(ctx, "ssoda.Templates.Categories"); err != nil {
 		return nil, err
 	}
-	a, err := s.c.post(ctx, "Templates.Categories", s.c.s.paths.TemplateCategories, transport.Idempotent, s.c.newBody(0))
+	a, err := s.c.post(ctx, "Templates.Categories", s.c.s.paths.TemplateCategories, transport.Idempotent, s.c.newBody())
 	if err != nil {
 		return nil, err
 	}

@@ -608,4 +608,18 @@ func TestBuild_ReportsEveryProblemAtOnce(t *testing.T) {
 	assert.Equal(t, happytalk.MaxParameterLen, fes.Field("parameter2").Limit)
 	assert.Contains(t, err.Error(), "happytalk: 9 problems: ")
 	assert.NotContains(t, err.Error(), "가가")
+
+	// The same problems in the root package's shape.
+	var ve *kshop.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "happytalk.Build", ve.Op)
+	require.Len(t, ve.Problems, len(fes))
+	assert.Equal(t, kshop.RuleTooLong, ve.Field("cus_extra_username").Rule)
+	assert.Equal(t, happytalk.MaxCustomerNameLen, ve.Field("CustomerName").Limit)
+	assert.Equal(t, kshop.RuleTooMany, ve.Field("Parameters").Rule)
+	assert.Equal(t, kshop.RuleRange, ve.Field("CategoryID").Rule)
+	assert.Equal(t, kshop.RuleNotAllowed, ve.Field("SiteUID").Rule)
+	assert.Equal(t, kshop.RuleControlChars, ve.Field("UserParameter").Rule)
+	assert.Equal(t, kshop.RuleFormat, ve.Field("CustomerEmail").Rule)
+	assert.ErrorIs(t, ve.Field("SiteUID"), happytalk.ErrPlaceholderID, "the specific cause stays reachable")
 }

@@ -95,7 +95,8 @@ func (e *FieldError) Unwrap() []error {
 
 // FieldErrors is every problem Build found in Params, in field order: Build reports them all
 // at once, so one call tells the caller everything to fix. errors.As(err, new(*FieldError))
-// finds the first; range over the slice for all of them.
+// finds the first; range over the slice for all of them. errors.As(err, new(*kshop.ValidationError))
+// gives the same problems in the shape every kshop package reports.
 type FieldErrors []*FieldError
 
 // Error lists every problem.
@@ -127,6 +128,40 @@ func (es FieldErrors) Field(name string) *FieldError {
 		}
 	}
 	return nil
+}
+
+// As lets errors.As(err, &ve) with ve a *kshop.ValidationError read the same problems in the
+// shape every kshop package reports (Op "happytalk.Build"), so a caller walks one type whatever
+// package refused its input.
+func (es FieldErrors) As(target any) bool {
+	p, ok := target.(**kshop.ValidationError)
+	if !ok {
+		return false
+	}
+	problems := make([]*kshop.FieldError, len(es))
+	for i, e := range es {
+		problems[i] = &kshop.FieldError{Field: e.Field, Key: e.Key, Rule: ruleOf(e.Err), Limit: e.Limit, Got: e.Got,
+			Detail: e.Reason, Err: e.Err}
+	}
+	*p = &kshop.ValidationError{Op: "happytalk.Build", Problems: problems}
+	return true
+}
+
+// ruleOf names the broken rule in the root package's vocabulary.
+func ruleOf(err error) kshop.Rule {
+	switch {
+	case errors.Is(err, ErrTooLong):
+		return kshop.RuleTooLong
+	case errors.Is(err, ErrTooManyParameters):
+		return kshop.RuleTooMany
+	case errors.Is(err, ErrInvalidID):
+		return kshop.RuleRange
+	case errors.Is(err, ErrInvalidText):
+		return kshop.RuleControlChars
+	case errors.Is(err, ErrPlaceholderID), errors.Is(err, ErrReservedCharacter), errors.Is(err, ErrNotSupported):
+		return kshop.RuleNotAllowed
+	}
+	return kshop.RuleFormat // phone, e-mail
 }
 
 // err returns nil for an empty list, so that callers never get a non-nil error interface

@@ -232,6 +232,8 @@ func (e *FieldError) Is(target error) bool { return target == ErrInvalid }
 
 // FieldErrors is every problem found in one value (a message, a template), in field order.
 // errors.As(err, new(*FieldError)) finds the first; range over the slice for all of them.
+// errors.As(err, new(*kshop.ValidationError)) gives the same problems in the shape every kshop
+// package reports.
 type FieldErrors []*FieldError
 
 // Error lists every problem.
@@ -257,6 +259,51 @@ func (es FieldErrors) Unwrap() []error {
 
 // Is makes errors.Is(err, ErrInvalid) true for FieldErrors.
 func (es FieldErrors) Is(target error) bool { return target == ErrInvalid }
+
+// As lets errors.As(err, &ve) with ve a *kshop.ValidationError read the same problems in the
+// shape every kshop package reports (Op "alimtalk"), so a caller walks one type whatever
+// package refused its input.
+func (es FieldErrors) As(target any) bool {
+	p, ok := target.(**kshop.ValidationError)
+	if !ok {
+		return false
+	}
+	problems := make([]*kshop.FieldError, len(es))
+	for i, e := range es {
+		problems[i] = &kshop.FieldError{Field: e.Field, Key: e.Key, Rule: e.Reason.rule(), Limit: e.Limit, Got: e.Got,
+			Detail: e.Detail, Err: e.Err}
+	}
+	*p = &kshop.ValidationError{Op: "alimtalk", Problems: problems}
+	return true
+}
+
+// rule names the reason in the root package's vocabulary; a reason it has no word for
+// (mismatch, missing variables, not sendable) becomes a Rule of the reason's own text.
+func (r Reason) rule() kshop.Rule {
+	switch r {
+	case ReasonRequired:
+		return kshop.RuleRequired
+	case ReasonTooLong:
+		return kshop.RuleTooLong
+	case ReasonTooShort:
+		return kshop.RuleTooShort
+	case ReasonTooMany:
+		return kshop.RuleTooMany
+	case ReasonTooFew:
+		return kshop.RuleTooFew
+	case ReasonInvalid, ReasonInvalidUTF8:
+		return kshop.RuleFormat
+	case ReasonNotAllowed:
+		return kshop.RuleNotAllowed
+	case ReasonControlChars:
+		return kshop.RuleControlChars
+	case ReasonOutOfRange:
+		return kshop.RuleRange
+	case ReasonDuplicate:
+		return kshop.RuleConflict
+	}
+	return kshop.Rule(r.String())
+}
 
 // Field returns the first problem whose Field (Go path) or Key (wire path) equals name, or
 // nil.

@@ -23,6 +23,7 @@ func NewTemplateSet(templates ...Template) TemplateSet {
 	s := make(TemplateSet, len(templates))
 	for i := range templates {
 		t := templates[i]
+		t.compiled = compilePattern(t.Content)
 		s[t.Code] = &t
 	}
 	return s

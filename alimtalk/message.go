@@ -103,7 +103,7 @@ func (m Message) Prepare(tpl *Template, lim Limits) (Message, error) {
 // usable: call NewPreparer.
 type Preparer struct {
 	lim     Limits
-	content *compiledPattern // the last template's, shared through compiledFor
+	content *compiledPattern // the last template's
 }
 
 // NewPreparer returns a Preparer for the limits lim (zero fields take the defaults).
@@ -114,8 +114,11 @@ func NewPreparer(lim Limits) *Preparer { return &Preparer{lim: lim.withDefaults(
 func (p *Preparer) Prepare(m Message, tpl *Template) (Message, error) {
 	var cp *compiledPattern
 	if tpl != nil {
-		if p.content == nil || p.content.src != tpl.Content {
-			p.content = compiledFor(tpl.Content)
+		switch {
+		case tpl.compiled != nil && tpl.compiled.src == tpl.Content:
+			p.content = tpl.compiled // parsed once, when the template was put in its set
+		case p.content == nil || p.content.src != tpl.Content:
+			p.content = compilePattern(tpl.Content)
 		}
 		cp = p.content
 	}

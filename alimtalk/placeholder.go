@@ -2,7 +2,6 @@ package alimtalk
 
 import (
 	"strings"
-	"sync"
 	"unicode/utf8"
 )
 
@@ -294,34 +293,6 @@ func compilePattern(src string) *compiledPattern {
 	for i, l := range c.lits {
 		c.litRunes[i], c.litFaults[i] = scanText(l, true)
 	}
-	return c
-}
-
-// maxCompiledPatterns bounds the shared cache of compiled template texts: a shop has tens of
-// templates, and a caller that renders ever new texts must not grow the cache without end
-// (past the bound, texts are compiled per Preparer, as before the cache).
-const maxCompiledPatterns = 512
-
-var (
-	compiledMu    sync.RWMutex
-	compiledCache = map[string]*compiledPattern{}
-)
-
-// compiledFor returns src compiled, from the shared cache when it is there: a batch of one
-// message (every single send) then parses nothing.
-func compiledFor(src string) *compiledPattern {
-	compiledMu.RLock()
-	c := compiledCache[src]
-	compiledMu.RUnlock()
-	if c != nil {
-		return c
-	}
-	c = compilePattern(src)
-	compiledMu.Lock()
-	if len(compiledCache) < maxCompiledPatterns {
-		compiledCache[src] = c
-	}
-	compiledMu.Unlock()
 	return c
 }
 

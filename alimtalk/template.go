@@ -108,6 +108,10 @@ type Template struct {
 	Security bool
 	// TemplateState is the review and service status.
 	TemplateState
+
+	// compiled is Content parsed once by NewTemplateSet and shared by every Preparer that
+	// renders the template (a Preparer checks it still describes Content).
+	compiled *compiledPattern
 }
 
 // Variables returns the distinct placeholder names of Content in order of first appearance

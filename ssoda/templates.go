@@ -300,7 +300,7 @@ func (s *TemplatesService) Load(ctx context.Context, req TemplateListRequest) (a
 	if err := wire.CheckContext(ctx, "ssoda.Templates.Load"); err != nil {
 		return nil, err
 	}
-	set := alimtalk.TemplateSet{}
+	var list []alimtalk.Template
 	for info, err := range s.All(ctx, req) {
 		if err != nil {
 			return nil, err
@@ -312,10 +312,10 @@ func (s *TemplatesService) Load(ctx context.Context, req TemplateListRequest) (a
 			}
 			info = *d
 		}
-		t := info.Template
-		set[t.Code] = &t
+		list = append(list, info.Template)
 	}
-	return set, nil
+	// NewTemplateSet parses each text once for every send that renders it.
+	return alimtalk.NewTemplateSet(list...), nil
 }
 
 // CodeCheck is the answer of CheckCode.

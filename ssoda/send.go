@@ -95,8 +95,10 @@ type sendJob struct {
 // This is exactly what preparing everything first would give: every message is prepared, so
 // invalid ones are StatusInvalid whatever happens to the others; a Ref used by a message
 // prepared successfully in an earlier chunk makes a later one a duplicate, as within a chunk;
-// messages are started in order, so those never started after ctx ended or credentials were
-// refused are the tail, and StatusNotSent.
+// messages are taken in order, so those never started after ctx ended or credentials were
+// refused are StatusNotSent and form the tail of the batch, apart from at most one per worker:
+// a message a worker had taken but not yet written when ctx ended is NotSent too, while
+// another worker's later message may already have gone out.
 func (c *Client) sendBatch(ctx context.Context, msgs []alimtalk.Message) ([]alimtalk.Result, error) {
 	results := make([]alimtalk.Result, len(msgs))
 	workers := min(c.s.concurrency, len(msgs))

@@ -323,7 +323,9 @@ func TestFaultServerSelf(t *testing.T) {
 		x.reply(http.StatusOK, "text/plain", "bye", "Connection", "close")
 		x.fin()
 	})
-	hc := &http.Client{Timeout: 5 * time.Second}
+	// One connection at most: net/http returns a drained connection to its pool on another
+	// goroutine, so without the limit the second request may race it and dial a new one.
+	hc := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{MaxConnsPerHost: 1}}
 	defer hc.CloseIdleConnections()
 	for i, want := range []string{"hello abc", "bye"} {
 		resp, err := hc.Post(s.url+"/x", "text/plain", strings.NewReader("abc"))

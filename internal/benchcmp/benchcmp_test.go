@@ -65,7 +65,9 @@ func TestPeakLiveSeesWhatTheCallHolds(t *testing.T) {
 		time.Sleep(10 * time.Millisecond) // let the sampler see it
 		return buf
 	})
-	if held < size || peak < size {
+	// Within 1/16: whatever else was live before the call (another test's garbage under
+	// -count or -shuffle) may be freed meanwhile and lower both by a little.
+	if held < size-size/16 || peak < size-size/16 {
 		t.Fatalf("an 8 MiB result must show in held and peak: peak %d, held %d", peak, held)
 	}
 	peak, held = PeakLive(func() any { return nil })

@@ -101,7 +101,7 @@ func New(cfg Config) (*Client, error) {
 		if base == nil {
 			base = http.DefaultTransport
 		}
-		hc.Transport = &timeoutTransport{base: base, timeout: cfg.Timeout}
+		hc.Transport = newTimeoutTransport(base, cfg.Timeout)
 	}
 	// A redirect would replay a POST (307/308) or leave https; vendors do not redirect API
 	// calls, so the 3xx answer is returned as it is.
@@ -162,17 +162,15 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 		}
 	}
 
-	st := &callState{Context: ctx, class: r.Class, start: time.Now()}
-	ctx = st
-	defer st.releaseAttempt()
+	st := newCallState(ctx, r.Class)
+	defer st.finishCall()
 
 	var body any
 	if r.Body != nil {
 		body = r.Body
 	}
-	// The first attempt's context is set here, so that go-retryablehttp's request needs no
-	// copy for it (beginAttempt gives later attempts theirs).
-	req, err := retryablehttp.NewRequestWithContext(st.attemptContext(0), method, tg.text, body)
+	// The call state is the request's context for every attempt (see context.go).
+	req, err := retryablehttp.NewRequestWithContext(st, method, tg.text, body)
 	if err != nil {
 		return nil, fmt.Errorf("transport: build request: %s", c.redactor.Text(err.Error()))
 	}
@@ -254,7 +252,7 @@ func (c *Client) target(r *Request) (*target, error) {
 // beforeAttempt is go-retryablehttp's RequestLogHook: it starts the attempt's trace.
 func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, n int) {
 	if st := stateFrom(req.Context()); st != nil {
-		st.beginAttempt(req, n)
+		st.beginAttempt(n)
 	}
 }
 
@@ -265,7 +263,8 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, doErr erro
 	if st == nil {
 		return false, errors.New("transport: request without call state")
 	}
-	a := attemptResult{class: st.class, written: wasWritten(st.written(), doErr), err: doErr, ctxErr: ctx.Err()}
+	// The caller's error, not ctx's: ctx (the call state) also ends with a timed-out attempt.
+	a := attemptResult{class: st.class, written: wasWritten(st.written(), doErr), err: doErr, ctxErr: st.caller.Err()}
 	if resp != nil {
 		a.status = resp.StatusCode
 		body, readErr := readLimited(resp.Body, resp.ContentLength, c.cfg.MaxBodyBytes)

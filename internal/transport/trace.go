@@ -18,18 +18,17 @@ type attemptTrace struct {
 }
 
 // callState follows one Do call across its attempts. go-retryablehttp hands our hooks only the
-// request's context, so the state travels there.
-//
-// The state is itself the call's context (the caller's, plus the state as a value), which
-// saves a context.WithValue per call; its attempts' contexts derive from it.
+// request's context, so the state travels there: the state is itself the request's context,
+// for every attempt (see context.go for how it also bounds each attempt in time).
 type callState struct {
-	context.Context // the caller's context
-	class           Class
-	start           time.Time
+	caller context.Context // the caller's context
+	class  Class
+	start  time.Time
 
 	mu       sync.Mutex
 	attempt  int
 	current  *attemptTrace
+	inner    context.Context // the current attempt's values: the caller's plus its trace
 	status   int
 	header   http.Header
 	body     []byte
@@ -40,10 +39,7 @@ type callState struct {
 	// everWritten is true once any attempt was completely written.
 	everWritten bool
 
-	// The current attempt's time bound (see timeoutTransport): its timer and the release of
-	// its context. Used only on the calling goroutine.
-	timer  *time.Timer
-	cancel context.CancelCauseFunc
+	attemptBound // guarded by mu
 
 	// first is the first attempt's trace, allocated with the state.
 	first      attemptTrace
@@ -52,34 +48,35 @@ type callState struct {
 
 type stateKey struct{}
 
-// Value returns the state for stateKey, else the caller's context's value.
-func (st *callState) Value(key any) any {
-	if key == (stateKey{}) {
-		return st
-	}
-	return st.Context.Value(key)
-}
-
 func stateFrom(ctx context.Context) *callState {
 	st, _ := ctx.Value(stateKey{}).(*callState)
 	return st
 }
 
-// attemptContext returns the context of attempt n, with a fresh trace, so a late callback of
-// an earlier attempt can never mark this one as written. The first attempt's trace lives in the
-// state, so the common single-attempt call allocates no trace of its own.
-func (st *callState) attemptContext(n int) context.Context {
+// newCallState starts following a call made with the caller's context ctx; the first
+// attempt's trace is in place.
+func newCallState(ctx context.Context, class Class) *callState {
+	st := &callState{caller: ctx, class: class, start: time.Now()}
+	st.setAttempt(0)
+	return st
+}
+
+// setAttempt makes n the current attempt, with a fresh trace, so a late callback of an earlier
+// attempt can never mark this one as written. The first attempt's trace lives in the state, so
+// the common single-attempt call allocates no trace of its own.
+func (st *callState) setAttempt(n int) {
 	at, trace := &st.first, &st.firstTrace
 	if n > 0 {
 		at, trace = &attemptTrace{}, &httptrace.ClientTrace{}
 	}
 	trace.WroteRequest = at.wroteRequest
+	inner := httptrace.WithClientTrace(st.caller, trace)
 	st.mu.Lock()
 	st.attempt = n
 	st.current = at
 	st.attempts = n + 1
+	st.inner = inner
 	st.mu.Unlock()
-	return httptrace.WithClientTrace(st, trace)
 }
 
 func (at *attemptTrace) wroteRequest(info httptrace.WroteRequestInfo) {
@@ -88,27 +85,12 @@ func (at *attemptTrace) wroteRequest(info httptrace.WroteRequestInfo) {
 	}
 }
 
-// beginAttempt gives every attempt after the first its own context (the first got it when the
-// request was built). go-retryablehttp sends exactly the *http.Request it passes to
-// RequestLogHook (a copy of the previous attempt's), so replacing its context here scopes the
-// trace to this attempt.
-func (st *callState) beginAttempt(req *http.Request, n int) {
-	if n == 0 {
-		return
-	}
-	*req = *req.WithContext(st.attemptContext(n))
-}
-
-// releaseAttempt stops the current attempt's timer and releases its context, once its answer
-// was read (or it failed).
-func (st *callState) releaseAttempt() {
-	if st.timer != nil {
-		st.timer.Stop()
-		st.timer = nil
-	}
-	if st.cancel != nil {
-		st.cancel(nil)
-		st.cancel = nil
+// beginAttempt makes every attempt after the first the current one (the first was set when the
+// state was made). go-retryablehttp sends the request it passes to RequestLogHook, whose
+// context is this state, so the new trace applies to exactly this attempt.
+func (st *callState) beginAttempt(n int) {
+	if n > 0 {
+		st.setAttempt(n)
 	}
 }
 

@@ -157,21 +157,28 @@ func alignResults(msgs []Message, sent []Result, err error) []Result {
 			r = Result{Status: StatusUnknown,
 				Err: fmt.Errorf("%w: the provider returned no result for this message", ErrOutcomeUnknown)}
 		}
-		if r.Status.SafeToRetry() && outcomeUnknown(r.Err) {
-			r.Status = StatusUnknown
-		}
-		if r.Ref == "" {
-			r.Ref = m.Ref
-		}
-		if r.To == "" {
-			r.To = m.To
-		}
-		if r.ScheduledAt.IsZero() {
-			r.ScheduledAt = m.ScheduledAt
-		}
-		out[j] = r
+		out[j] = alignResult(m, r)
 	}
 	return out
+}
+
+// alignResult is r, a provider's Result for the prepared message m, with its empty Ref, To and
+// ScheduledAt filled from m, and StatusUnknown when r says the message is safe to send again
+// but its Err says the outcome is unknown.
+func alignResult(m Message, r Result) Result {
+	if r.Status.SafeToRetry() && outcomeUnknown(r.Err) {
+		r.Status = StatusUnknown
+	}
+	if r.Ref == "" {
+		r.Ref = m.Ref
+	}
+	if r.To == "" {
+		r.To = m.To
+	}
+	if r.ScheduledAt.IsZero() {
+		r.ScheduledAt = m.ScheduledAt
+	}
+	return r
 }
 
 func init() {
@@ -182,4 +189,5 @@ func init() {
 		return b.ready, b.positions, b.results
 	}
 	hooks.AlignResults = alignResults
+	hooks.AlignResult = alignResult
 }

@@ -6,7 +6,6 @@ import (
 	"hash/maphash"
 	"slices"
 	"sync"
-	"sync/atomic"
 
 	"github.com/kshop-dev/kshop/alimtalk"
 	"github.com/kshop-dev/kshop/alimtalk/provider"
@@ -72,11 +71,8 @@ const (
 
 // sendChunk is a run of consecutive messages prepared together (provider.PrepareBatch).
 type sendChunk struct {
-	offset    int // index in the caller's list of the chunk's first message
-	b         *provider.Batch
-	sent      []alimtalk.Result // the Result of each of b.Ready
-	overrides map[int]alimtalk.Result
-	left      atomic.Int32 // ready messages not yet finished
+	offset int // index in the caller's list of the chunk's first message
+	b      *provider.Batch
 }
 
 // sendJob is one prepared message of a chunk, for a worker.
@@ -89,8 +85,9 @@ type sendJob struct {
 // caller's goroutine is one of them). A worker takes the next ready message under a lock;
 // when the current chunk has none left, it prepares the next chunk itself, so that no
 // producer goroutine hands messages over and memory stays bounded by the chunk size. Each
-// body is built just before its request. A chunk's Results are merged (Batch.Complete) by the
-// worker that finishes its last message, into one list in the caller's order.
+// body is built just before its request. Each Result is written in place in the caller's
+// order: an invalid message's when its chunk is prepared (Batch.InvalidInto), a sent one's by
+// the worker that sent it (Batch.CompleteOne), so no per-chunk lists are built and merged.
 //
 // This is exactly what preparing everything first would give: every message is prepared, so
 // invalid ones are StatusInvalid whatever happens to the others; a Ref used by a message
@@ -104,6 +101,7 @@ func (c *Client) sendBatch(ctx context.Context, msgs []alimtalk.Message) ([]alim
 	workers := min(c.s.concurrency, len(msgs))
 	br := &batchRun{c: c, ctx: ctx, path: c.s.paths.SendAlimTalk, results: results, msgs: msgs,
 		chunkSize: min(max(4*workers, sendChunkMin), sendChunkMax)}
+	br.pendingBuf = make([]int, 0, br.chunkSize)
 	br.gate = provider.NewGate(ctx, "ssoda")
 	// PrepareBatch refuses a Ref seen earlier in its own chunk; seen carries the Refs of
 	// earlier chunks' ready messages, needed only when there is more than one chunk, and only
@@ -138,9 +136,12 @@ type batchRun struct {
 	offset    int        // the next chunk's first message
 	cur       *sendChunk // the chunk being started
 	pending   []int      // indexes in cur.b.Ready still to start, in order
-	seen      map[string]struct{}
-	repeated  map[uint64]struct{}
-	anyReady  bool
+	// pendingBuf is reused by every chunk for pending: a chunk is prepared only once the
+	// previous one's indexes have all been taken.
+	pendingBuf []int
+	seen       map[string]struct{}
+	repeated   map[uint64]struct{}
+	anyReady   bool
 }
 
 // work runs jobs until none is left.
@@ -177,13 +178,13 @@ func (br *batchRun) prepareChunk() {
 	part := br.msgs[br.offset:min(br.offset+br.chunkSize, len(br.msgs))]
 	ch := &sendChunk{offset: br.offset, b: provider.PrepareBatch(part, c.s.templates, c.limits)}
 	br.offset += len(part)
-	ch.sent = make([]alimtalk.Result, len(ch.b.Ready))
-	pending := make([]int, 0, len(ch.b.Ready))
+	ch.b.InvalidInto(br.results[ch.offset:])
+	pending := br.pendingBuf[:0]
 	for j := range ch.b.Ready {
 		if ref := ch.b.Ready[j].Ref; br.seen != nil && ref != "" {
 			if _, maybe := br.repeated[maphash.String(refSeed, ref)]; maybe {
 				if _, dup := br.seen[ref]; dup {
-					ch.duplicate(j, part[ch.b.Position(j)], c)
+					br.results[ch.offset+ch.b.Position(j)] = duplicateResult(part[ch.b.Position(j)], c)
 					continue
 				}
 				br.seen[ref] = struct{}{}
@@ -192,20 +193,14 @@ func (br *batchRun) prepareChunk() {
 		pending = append(pending, j)
 	}
 	br.anyReady = br.anyReady || len(pending) > 0
-	ch.left.Store(int32(len(pending)))
-	if len(pending) == 0 {
-		ch.complete(br.results)
-	}
-	br.cur, br.pending = ch, pending
+	br.cur, br.pending, br.pendingBuf = ch, pending, pending
 }
 
-// run sends one job and, when it was its chunk's last, merges the chunk's Results.
+// run sends one job and writes its Result in place.
 func (br *batchRun) run(job sendJob) {
 	ch := job.chunk
-	ch.sent[job.j] = br.c.sendReady(br.ctx, br.gate, br.path, ch.b.Ready[job.j])
-	if ch.left.Add(-1) == 0 {
-		ch.complete(br.results)
-	}
+	r := br.c.sendReady(br.ctx, br.gate, br.path, ch.b.Ready[job.j])
+	br.results[ch.offset+ch.b.Position(job.j)] = ch.b.CompleteOne(job.j, r)
 }
 
 // refSeed hashes Refs for repeatedRefs.
@@ -234,24 +229,11 @@ func repeatedRefs(msgs []alimtalk.Message) map[uint64]struct{} {
 	return repeated
 }
 
-// duplicate marks the ready message j as a duplicate of a message of an earlier chunk, with
-// the very Result preparing both together gives.
-func (ch *sendChunk) duplicate(j int, original alimtalk.Message, c *Client) {
+// duplicateResult is the Result of a message whose Ref a message of an earlier chunk already
+// used: the very Result preparing both together gives.
+func duplicateResult(original alimtalk.Message, c *Client) alimtalk.Result {
 	pair := provider.PrepareBatch([]alimtalk.Message{original, original}, c.s.templates, c.limits)
-	if ch.overrides == nil {
-		ch.overrides = make(map[int]alimtalk.Result)
-	}
-	ch.overrides[ch.b.Position(j)] = pair.Results()[1]
-	ch.sent[j] = pair.Results()[1] // never sent; replaced after Complete
-}
-
-// complete merges the chunk's Results into results.
-func (ch *sendChunk) complete(results []alimtalk.Result) {
-	out, _ := ch.b.Complete(ch.sent, nil)
-	for k, r := range ch.overrides {
-		out[k] = r
-	}
-	copy(results[ch.offset:], out)
+	return pair.Results()[1]
 }
 
 // sendReady sends one prepared message, unless g says the batch may start no more messages.

@@ -23,6 +23,7 @@ type Batch struct {
 var (
 	prepareBatch = hooks.PrepareBatch.(func([]alimtalk.Message, alimtalk.TemplateSource, alimtalk.Limits) ([]alimtalk.Message, []int, []alimtalk.Result))
 	alignResults = hooks.AlignResults.(func([]alimtalk.Message, []alimtalk.Result, error) []alimtalk.Result)
+	alignResult  = hooks.AlignResult.(func(alimtalk.Message, alimtalk.Result) alimtalk.Result)
 )
 
 // PrepareBatch prepares every message (alimtalk.Message.Prepare) with its template from src
@@ -75,6 +76,33 @@ func (b *Batch) Complete(sent []alimtalk.Result, err error) ([]alimtalk.Result, 
 		out[b.positions[j]] = r
 	}
 	return out, err
+}
+
+// CompleteOne returns the Result of the ready message b.Ready[i] from r, the provider's
+// answer for it, exactly as Complete gives it in its list: r's empty Ref, To and ScheduledAt
+// filled from the message, and StatusUnknown when r is marked rejected, invalid or not sent
+// but its Err says the outcome is unknown. Together with InvalidInto it lets a Sender that
+// sends messages one by one write each final Result in place, without the lists Complete
+// builds.
+func (b *Batch) CompleteOne(i int, r alimtalk.Result) alimtalk.Result {
+	return alignResult(b.Ready[i], r)
+}
+
+// InvalidInto writes the final Result of every message that failed validation into dst at its
+// index in the original list, and leaves the other elements of dst as they are. dst should be
+// as long as that list (a shorter one gets the Results that fit); InvalidInto returns how many
+// it wrote.
+func (b *Batch) InvalidInto(dst []alimtalk.Result) int {
+	written, next := 0, 0
+	for i := range min(len(dst), len(b.results)) {
+		if next < len(b.positions) && b.positions[next] == i {
+			next++
+			continue
+		}
+		dst[i] = b.results[i]
+		written++
+	}
+	return written
 }
 
 // TemplateGroup is a set of messages sharing a sender key and a template code.

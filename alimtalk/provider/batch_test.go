@@ -161,3 +161,54 @@ func TestCompleteNeverClaimsMoreCertaintyThanTheError(t *testing.T) {
 	assert.Equal(t, alimtalk.StatusUnknown, res[1].Status)
 	assert.Equal(t, alimtalk.StatusRejected, res[2].Status, "a definite refusal stays one")
 }
+
+// Writing each Result in place (InvalidInto, CompleteOne) gives exactly the list Complete
+// builds, whatever the mix of invalid messages, answers and unknown outcomes.
+func TestCompleteOneAndInvalidIntoMatchComplete(t *testing.T) {
+	t.Parallel()
+	unknown := fmt.Errorf("vendor: reset after write: %w", kshop.ErrOutcomeUnknown)
+	answers := []alimtalk.Result{
+		{MessageID: "m", Status: alimtalk.StatusAccepted},
+		{Status: alimtalk.StatusRejected, Err: errors.New("vendor: 3018")},
+		{Status: alimtalk.StatusRejected, Err: unknown},
+		{Status: alimtalk.StatusNotSent, Err: unknown},
+		{Status: alimtalk.StatusReserved, Ref: "kept", To: "01000000000"},
+		{Status: alimtalk.StatusInvalid, Err: errors.New("vendor: bad button")},
+	}
+	for seed := range 40 {
+		var msgs []alimtalk.Message
+		for i := range 12 {
+			m := alimtalk.Message{To: fmt.Sprintf("010-1234-%04d", i), TemplateCode: "HELLO",
+				Variables: map[string]string{"name": "가"}, Ref: fmt.Sprintf("r%d", i)}
+			switch (seed*7 + i*3) % 5 {
+			case 0:
+				m.To = "010-12" // invalid
+			case 1:
+				m.Ref = "r0" // a duplicate after the first
+			case 2:
+				m.ScheduledAt = time.Date(2030, 1, 1, 9, 0, 0, 0, kshop.KST())
+			}
+			msgs = append(msgs, m)
+		}
+		b := provider.PrepareBatch(msgs, batchTemplates(), alimtalk.Limits{Now: fixedNow})
+		require.NotEmpty(t, b.Ready, "seed %d", seed)
+		require.Positive(t, b.Invalid(), "seed %d", seed)
+		sent := make([]alimtalk.Result, len(b.Ready))
+		for j := range sent {
+			sent[j] = answers[(seed+j)%len(answers)]
+		}
+		want, _ := b.Complete(sent, nil)
+
+		got := make([]alimtalk.Result, len(msgs))
+		assert.Equal(t, b.Invalid(), b.InvalidInto(got), "seed %d", seed)
+		for j := range b.Ready {
+			got[b.Position(j)] = b.CompleteOne(j, sent[j])
+		}
+		assert.Equal(t, want, got, "seed %d", seed)
+	}
+	// A short list gets what fits, and nothing is written past it.
+	b := provider.PrepareBatch([]alimtalk.Message{{To: "010-12", Text: "x"}, {To: "010-12", Text: "y"}}, nil, alimtalk.Limits{})
+	short := make([]alimtalk.Result, 1)
+	assert.Equal(t, 1, b.InvalidInto(short))
+	assert.Equal(t, alimtalk.StatusInvalid, short[0].Status)
+}

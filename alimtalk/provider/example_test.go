@@ -36,3 +36,24 @@ func ExampleSplitByTemplate() {
 	// ORDER [0 2]
 	// SHIP [1]
 }
+
+// A Sender that sends messages one at a time writes each Result in place as it goes.
+func ExampleBatch_CompleteOne() {
+	msgs := []alimtalk.Message{
+		{To: "010-1234-5678", TemplateCode: "ORDER", Text: "주문이 접수되었습니다", Ref: "a"},
+		{To: "010-12", TemplateCode: "ORDER", Text: "주문이 접수되었습니다", Ref: "b"},
+	}
+	b := provider.PrepareBatch(msgs, nil, alimtalk.Limits{})
+	results := make([]alimtalk.Result, len(msgs))
+	b.InvalidInto(results)
+	for j := range b.Ready {
+		answer := alimtalk.Result{MessageID: "m-1", Status: alimtalk.StatusAccepted} // the vendor's answer
+		results[b.Position(j)] = b.CompleteOne(j, answer)
+	}
+	for _, r := range results {
+		fmt.Printf("%s %s %q\n", r.Ref, r.Status, r.MessageID)
+	}
+	// Output:
+	// a accepted "m-1"
+	// b invalid ""
+}

@@ -13,3 +13,8 @@ var PrepareBatch any
 //
 //	func(msgs []alimtalk.Message, sent []alimtalk.Result, err error) []alimtalk.Result
 var AlignResults any
+
+// AlignResult is alimtalk's merge of a provider's Result for one prepared message, of type
+//
+//	func(m alimtalk.Message, r alimtalk.Result) alimtalk.Result
+var AlignResult any

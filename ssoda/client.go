@@ -87,7 +87,7 @@ type clientCore struct {
 	cache  *TemplateCache // WithTemplateRefresh
 	limits alimtalk.Limits
 	tr     *transport.Client
-	header *http.Header // X-Api-Key, and X-Forwarded-For with WithForwardedFor
+	header *transport.FixedHeader // X-Api-Key, and X-Forwarded-For with WithForwardedFor
 }
 
 type service struct{ c *Client }
@@ -145,7 +145,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	if s.forwardedFor != "" {
 		header.Set("X-Forwarded-For", s.forwardedFor)
 	}
-	c.header = &header
+	c.header = tr.FixHeader(jsonContentType, header)
 	c.Templates = (*TemplatesService)(&service{c})
 	c.Profiles = (*ProfilesService)(&service{c})
 	c.History = (*HistoryService)(&service{c})
@@ -276,12 +276,11 @@ func (c *Client) roundTrip(ctx context.Context, path string, class transport.Cla
 	raw := body.bytes()
 	body.release()
 	return c.tr.Do(ctx, &transport.Request{
-		Class:       class,
-		Method:      http.MethodPost,
-		Path:        path,
-		Header:      *c.header,
-		Body:        raw,
-		ContentType: jsonContentType,
+		Class:  class,
+		Method: http.MethodPost,
+		Path:   path,
+		Fixed:  c.header,
+		Body:   raw,
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -33,15 +34,17 @@ type Client struct {
 	// contentTypes caches the Content-Type header value of each content type (string ->
 	// []string, shared by every request and never modified).
 	contentTypes sync.Map
+	// shareHeaders is true when requests go through net/http's own Transport, which never
+	// writes into a request's header: a FixedHeader is then sent as it is, not copied.
+	shareHeaders bool
 	// targets caches the URL of each path on the base URL (path -> *target): a client calls a
 	// handful of paths, and parsing and printing the URL on every call is waste.
 	targets sync.Map
 }
 
-// target is a request URL, parsed and printed.
+// target is a request URL, parsed once.
 type target struct {
-	u    *url.URL
-	text string
+	u *url.URL
 }
 
 // Request is one vendor call.
@@ -63,6 +66,50 @@ type Request struct {
 	// Body is sent as is; ContentType describes it.
 	Body        []byte
 	ContentType string
+	// Fixed, when set, is the whole header (see Client.FixHeader); ContentType and Header are
+	// then ignored.
+	Fixed *FixedHeader
+}
+
+// FixedHeader is a request header that stays the same for every call of a client: the
+// User-Agent, a Content-Type and the caller's headers, merged and canonicalized once by
+// Client.FixHeader instead of on every call. It is never modified after it is made. Its
+// values may be secrets (an API key): it prints only its header names.
+type FixedHeader struct {
+	h http.Header
+}
+
+// String lists the header's names only.
+func (f *FixedHeader) String() string {
+	if f == nil {
+		return "transport.FixedHeader(nil)"
+	}
+	names := make([]string, 0, len(f.h))
+	for name := range f.h {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return "transport.FixedHeader" + fmt.Sprint(names)
+}
+
+// GoString is String, so that %#v prints no value either.
+func (f *FixedHeader) GoString() string { return f.String() }
+
+// Format prints String for every verb.
+func (f *FixedHeader) Format(s fmt.State, _ rune) { _, _ = io.WriteString(s, f.String()) }
+
+// FixHeader merges the User-Agent, contentType (when not empty) and h into a header that calls
+// can send as is (Request.Fixed). h must not be modified afterwards; its values are shared.
+func (c *Client) FixHeader(contentType string, h http.Header) *FixedHeader {
+	out := make(http.Header, 2+len(h))
+	out["User-Agent"] = c.ua
+	if contentType != "" {
+		out["Content-Type"] = []string{contentType}
+	}
+	for name, vals := range h {
+		out[http.CanonicalHeaderKey(name)] = vals[:len(vals):len(vals)]
+	}
+	return &FixedHeader{h: out}
 }
 
 // Response is a completely received answer. Its body was read through the size limit and the
@@ -94,6 +141,10 @@ func New(cfg Config) (*Client, error) {
 	if cfg.HTTPClient != nil {
 		copied := *cfg.HTTPClient
 		hc = &copied
+	}
+	switch hc.Transport.(type) {
+	case nil, *http.Transport:
+		c.shareHeaders = true
 	}
 	if hc.Timeout == 0 && cfg.Timeout > 0 {
 		// Timeout bounds each attempt; see timeoutTransport for why not http.Client.Timeout.
@@ -169,22 +220,28 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 	if r.Body != nil {
 		body = r.Body
 	}
-	// The call state is the request's context for every attempt (see context.go).
-	req, err := retryablehttp.NewRequestWithContext(st, method, tg.text, body)
+	req, err := c.newRequest(st, method, tg, body)
 	if err != nil {
-		return nil, fmt.Errorf("transport: build request: %s", c.redactor.Text(err.Error()))
+		return nil, err
 	}
-	h := make(http.Header, 2+len(r.Header))
-	h["User-Agent"] = c.ua
-	if r.ContentType != "" {
-		h["Content-Type"] = c.contentType(r.ContentType)
+	switch {
+	case r.Fixed != nil && c.shareHeaders:
+		req.Header = r.Fixed.h
+	case r.Fixed != nil:
+		req.Header = r.Fixed.h.Clone() // the RoundTripper is the caller's own: it may write
+	default:
+		h := make(http.Header, 2+len(r.Header))
+		h["User-Agent"] = c.ua
+		if r.ContentType != "" {
+			h["Content-Type"] = c.contentType(r.ContentType)
+		}
+		for name, vals := range r.Header {
+			// Shared with the caller, capacity clipped: net/http never modifies a request's
+			// header values, and an append anywhere would copy rather than write into them.
+			h[http.CanonicalHeaderKey(name)] = vals[:len(vals):len(vals)]
+		}
+		req.Header = h
 	}
-	for name, vals := range r.Header {
-		// Shared with the caller, capacity clipped: net/http never modifies a request's
-		// header values, and an append anywhere would copy rather than write into them.
-		h[http.CanonicalHeaderKey(name)] = vals[:len(vals):len(vals)]
-	}
-	req.Header = h
 	if c.cfg.Logger.Enabled(ctx, slog.LevelDebug) {
 		c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "kshop request",
 			slog.String("method", method),
@@ -203,6 +260,23 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 		resp.Body.Close() // our buffered copy; the connection was released in checkRetry
 	}
 	return c.finish(ctx, st, method, tg.u, resp, doErr)
+}
+
+// newRequest builds go-retryablehttp's request for tg, with the call state st as its context.
+// The URL is a copy of the cached target's, so that it is never parsed per call, and never
+// shared with a RoundTripper that might write into it.
+func (c *Client) newRequest(st *callState, method string, tg *target, body any) (*retryablehttp.Request, error) {
+	hreq, err := http.NewRequestWithContext(st, method, "", nil)
+	if err != nil {
+		return nil, fmt.Errorf("transport: build request: %s", c.redactor.Text(err.Error()))
+	}
+	u := *tg.u
+	hreq.URL, hreq.Host = &u, u.Host
+	req := &retryablehttp.Request{Request: hreq}
+	if err := req.SetBody(body); err != nil {
+		return nil, fmt.Errorf("transport: build request: %s", c.redactor.Text(err.Error()))
+	}
+	return req, nil
 }
 
 // contentType returns the header value for ct, shared (capacity clipped) across requests.
@@ -242,7 +316,9 @@ func (c *Client) target(r *Request) (*target, error) {
 	if len(r.Query) > 0 {
 		u.RawQuery = r.Query.Encode()
 	}
-	t := &target{u: &u, text: u.String()}
+	// As http.NewRequest does: "host:" is "host".
+	u.Host = strings.TrimSuffix(u.Host, ":")
+	t := &target{u: &u}
 	if cacheable {
 		c.targets.Store(r.Path, t)
 	}

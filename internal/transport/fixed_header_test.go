@@ -86,4 +86,3 @@ func TestFixedHeaderPrintsNoValue(t *testing.T) {
 }
 
 func hexOf(s string) string { return fmt.Sprintf("%x", s) }
-

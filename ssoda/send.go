@@ -82,26 +82,30 @@ type sendJob struct {
 }
 
 // sendBatch prepares and sends msgs lazily with a fixed pool of c.s.concurrency workers (the
-// caller's goroutine is one of them). A worker takes the next ready message under a lock;
-// when the current chunk has none left, it prepares the next chunk itself, so that no
-// producer goroutine hands messages over and memory stays bounded by the chunk size. Each
-// body is built just before its request. Each Result is written in place in the caller's
-// order: an invalid message's when its chunk is prepared (Batch.InvalidInto), a sent one's by
-// the worker that sent it (Batch.CompleteOne), so no per-chunk lists are built and merged.
+// caller's goroutine is one of them). Workers take the next ready message from a queue under
+// a lock. When the queue runs low, the worker that notices prepares the next chunk itself,
+// outside the lock, while the others keep taking messages and sending: no producer goroutine
+// hands messages over, no worker waits while a chunk is prepared unless the queue ran dry,
+// and the messages prepared but not yet sent stay bounded by two chunks, not by the batch.
+// Each body is built just before its request. Each Result is written in place in the
+// caller's order: an invalid message's when its chunk is prepared (Batch.InvalidInto), a sent
+// one's by the worker that sent it (Batch.CompleteOne), so no per-chunk lists are built and
+// merged.
 //
 // This is exactly what preparing everything first would give: every message is prepared, so
 // invalid ones are StatusInvalid whatever happens to the others; a Ref used by a message
-// prepared successfully in an earlier chunk makes a later one a duplicate, as within a chunk;
-// messages are taken in order, so those never started after ctx ended or credentials were
-// refused are StatusNotSent and form the tail of the batch, apart from at most one per worker:
-// a message a worker had taken but not yet written when ctx ended is NotSent too, while
-// another worker's later message may already have gone out.
+// prepared successfully in an earlier chunk makes a later one a duplicate, as within a chunk
+// (chunks are prepared one at a time, in order); messages are taken in order, so those never
+// started after ctx ended or credentials were refused are StatusNotSent and form the tail of
+// the batch, apart from at most one per worker: a message a worker had taken but not yet
+// written when ctx ended is NotSent too, while another worker's later message may already
+// have gone out.
 func (c *Client) sendBatch(ctx context.Context, msgs []alimtalk.Message) ([]alimtalk.Result, error) {
 	results := make([]alimtalk.Result, len(msgs))
 	workers := min(c.s.concurrency, len(msgs))
 	br := &batchRun{c: c, ctx: ctx, path: c.s.paths.SendAlimTalk, results: results, msgs: msgs,
-		chunkSize: min(max(4*workers, sendChunkMin), sendChunkMax)}
-	br.pendingBuf = make([]int, 0, br.chunkSize)
+		chunkSize: min(max(4*workers, sendChunkMin), sendChunkMax), lowWater: workers}
+	br.cond.L = &br.mu
 	br.gate = provider.NewGate(ctx, "ssoda")
 	// PrepareBatch refuses a Ref seen earlier in its own chunk; seen carries the Refs of
 	// earlier chunks' ready messages, needed only when there is more than one chunk, and only
@@ -131,17 +135,18 @@ type batchRun struct {
 	gate    *provider.Gate
 
 	mu        sync.Mutex // guards what follows
+	cond      sync.Cond  // on mu: a chunk was prepared
 	msgs      []alimtalk.Message
 	chunkSize int
-	offset    int        // the next chunk's first message
-	cur       *sendChunk // the chunk being started
-	pending   []int      // indexes in cur.b.Ready still to start, in order
-	// pendingBuf is reused by every chunk for pending: a chunk is prepared only once the
-	// previous one's indexes have all been taken.
-	pendingBuf []int
-	seen       map[string]struct{}
-	repeated   map[uint64]struct{}
-	anyReady   bool
+	lowWater  int       // prepare the next chunk once the queue holds no more than this
+	offset    int       // the first message of the next chunk to prepare
+	preparing bool      // a worker is preparing a chunk (one at a time, in order)
+	queue     []sendJob // prepared messages not yet taken, in order
+	anyReady  bool
+
+	// Used by the one worker preparing a chunk, without mu.
+	seen     map[string]struct{}
+	repeated map[uint64]struct{}
 }
 
 // work runs jobs until none is left.
@@ -155,45 +160,68 @@ func (br *batchRun) work() {
 	}
 }
 
-// next returns the next message to start, preparing the next chunk when the current one has
-// none left.
+// next returns the next message to start, preparing the next chunk first when the queue is
+// empty, or after taking its message when the queue runs low.
 func (br *batchRun) next() (sendJob, bool) {
 	br.mu.Lock()
 	defer br.mu.Unlock()
-	for len(br.pending) == 0 {
-		if br.offset >= len(br.msgs) {
+	for {
+		if len(br.queue) > 0 {
+			job := br.queue[0]
+			br.queue = br.queue[1:]
+			if len(br.queue) <= br.lowWater && !br.preparing && br.offset < len(br.msgs) {
+				br.prepareNext()
+			}
+			return job, true
+		}
+		switch {
+		case br.preparing:
+			br.cond.Wait()
+		case br.offset < len(br.msgs):
+			br.prepareNext()
+		default:
 			return sendJob{}, false
 		}
-		br.prepareChunk()
 	}
-	j := br.pending[0]
-	br.pending = br.pending[1:]
-	return sendJob{br.cur, j}, true
 }
 
-// prepareChunk prepares the next chunk and makes it current (br.mu held). A chunk with no
-// message left to send is merged at once.
-func (br *batchRun) prepareChunk() {
+// prepareNext prepares the next chunk and queues its messages. It is called with br.mu held
+// and returns with it held, but releases it while preparing.
+func (br *batchRun) prepareNext() {
+	start := br.offset
+	br.offset = min(start+br.chunkSize, len(br.msgs))
+	br.preparing = true
+	br.mu.Unlock()
+	jobs := br.prepareChunk(start, br.msgs[start:br.offset])
+	br.mu.Lock()
+	br.queue = append(br.queue, jobs...)
+	br.anyReady = br.anyReady || len(jobs) > 0
+	br.preparing = false
+	br.cond.Broadcast()
+}
+
+// prepareChunk prepares part, the messages from index offset, writes the Results of those
+// that cannot be sent, and returns the others' jobs in order. Only one worker prepares at a
+// time (br.preparing), so seen needs no lock; the Results it writes are at indexes no other
+// worker writes.
+func (br *batchRun) prepareChunk(offset int, part []alimtalk.Message) []sendJob {
 	c := br.c
-	part := br.msgs[br.offset:min(br.offset+br.chunkSize, len(br.msgs))]
-	ch := &sendChunk{offset: br.offset, b: provider.PrepareBatch(part, c.s.templates, c.limits)}
-	br.offset += len(part)
-	ch.b.InvalidInto(br.results[ch.offset:])
-	pending := br.pendingBuf[:0]
+	ch := &sendChunk{offset: offset, b: provider.PrepareBatch(part, c.s.templates, c.limits)}
+	ch.b.InvalidInto(br.results[offset:])
+	jobs := make([]sendJob, 0, len(ch.b.Ready))
 	for j := range ch.b.Ready {
 		if ref := ch.b.Ready[j].Ref; br.seen != nil && ref != "" {
 			if _, maybe := br.repeated[maphash.String(refSeed, ref)]; maybe {
 				if _, dup := br.seen[ref]; dup {
-					br.results[ch.offset+ch.b.Position(j)] = duplicateResult(part[ch.b.Position(j)], c)
+					br.results[offset+ch.b.Position(j)] = duplicateResult(part[ch.b.Position(j)], c)
 					continue
 				}
 				br.seen[ref] = struct{}{}
 			}
 		}
-		pending = append(pending, j)
+		jobs = append(jobs, sendJob{ch, j})
 	}
-	br.anyReady = br.anyReady || len(pending) > 0
-	br.cur, br.pending, br.pendingBuf = ch, pending, pending
+	return jobs
 }
 
 // run sends one job and writes its Result in place.

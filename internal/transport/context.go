@@ -87,10 +87,7 @@ func (st *callState) Value(key any) any {
 	if key == (stateKey{}) {
 		return st
 	}
-	st.mu.Lock()
-	inner := st.inner
-	st.mu.Unlock()
-	return inner.Value(key)
+	return st.inner.Load().ctx.Value(key)
 }
 
 // AfterFunc runs f when the bound attempt ends early (context.AfterFunc's contract: in its own

@@ -28,7 +28,9 @@ type callState struct {
 	mu       sync.Mutex
 	attempt  int
 	current  *attemptTrace
-	inner    context.Context // the current attempt's values: the caller's plus its trace
+	// inner holds the current attempt's values: the caller's plus its trace. Atomic, not
+	// under mu: net/http looks values up several times per request.
+	inner atomic.Pointer[attemptValues]
 	status   int
 	header   http.Header
 	body     []byte
@@ -41,10 +43,14 @@ type callState struct {
 
 	attemptBound // guarded by mu
 
-	// first is the first attempt's trace, allocated with the state.
-	first      attemptTrace
-	firstTrace httptrace.ClientTrace
+	// first is the first attempt's trace and values, allocated with the state.
+	first       attemptTrace
+	firstTrace  httptrace.ClientTrace
+	firstValues attemptValues
 }
+
+// attemptValues is the context an attempt's values are looked up in.
+type attemptValues struct{ ctx context.Context }
 
 type stateKey struct{}
 
@@ -65,18 +71,18 @@ func newCallState(ctx context.Context, class Class) *callState {
 // attempt can never mark this one as written. The first attempt's trace lives in the state, so
 // the common single-attempt call allocates no trace of its own.
 func (st *callState) setAttempt(n int) {
-	at, trace := &st.first, &st.firstTrace
+	at, trace, values := &st.first, &st.firstTrace, &st.firstValues
 	if n > 0 {
-		at, trace = &attemptTrace{}, &httptrace.ClientTrace{}
+		at, trace, values = &attemptTrace{}, &httptrace.ClientTrace{}, &attemptValues{}
 	}
 	trace.WroteRequest = at.wroteRequest
-	inner := httptrace.WithClientTrace(st.caller, trace)
+	values.ctx = httptrace.WithClientTrace(st.caller, trace)
 	st.mu.Lock()
 	st.attempt = n
 	st.current = at
 	st.attempts = n + 1
-	st.inner = inner
 	st.mu.Unlock()
+	st.inner.Store(values)
 }
 
 func (at *attemptTrace) wroteRequest(info httptrace.WroteRequestInfo) {

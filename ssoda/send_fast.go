@@ -35,36 +35,36 @@ func fastSendAnswer(status int, body []byte) (out sendOutcome, ok bool) {
 	if status < 200 || status > 299 || !wire.Valid(body) {
 		return out, false
 	}
-	s := scanner{b: body}
-	if !s.open('{') {
+	s := wire.NewScanner(body)
+	if !s.Open('{') {
 		return out, false
 	}
 	var seenCode, seenError, seenContent, seenMessage bool
 	var c contentFields
 	for first := true; ; first = false {
-		if s.close('}') {
+		if s.Close('}') {
 			break
 		}
-		if !first && !s.open(',') {
+		if !first && !s.Open(',') {
 			return out, false
 		}
-		key, good := s.key()
+		key, good := s.Key()
 		if !good {
 			return out, false
 		}
 		switch string(key) {
 		case "code":
-			if seenCode || !s.literal(`"200"`) && !s.literal(`200`) {
+			if seenCode || !s.Literal(`"200"`) && !s.Literal(`200`) {
 				return out, false
 			}
 			seenCode = true
 		case "error":
-			if seenError || !s.literal(`""`) {
+			if seenError || !s.Literal(`""`) {
 				return out, false
 			}
 			seenError = true
 		case "content":
-			if seenContent || !s.content(&c) {
+			if seenContent || !contentOf(s, &c) {
 				return out, false
 			}
 			seenContent = true
@@ -73,7 +73,7 @@ func fastSendAnswer(status int, body []byte) (out sendOutcome, ok bool) {
 				return out, false
 			}
 			seenMessage = true
-			s.skip()
+			s.Skip()
 		default:
 			return out, false
 		}
@@ -106,240 +106,102 @@ type msgFields struct {
 	reservSet, reserved bool
 }
 
-// scanner walks a body that wire.Valid (json.Valid's equal) accepted, so skipping needs no
-// validation of its own.
-type scanner struct {
-	b []byte
-	i int
-}
-
-func (s *scanner) ws() {
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case ' ', '\t', '\r', '\n':
-			s.i++
-		default:
-			return
-		}
-	}
-}
-
-// open consumes c after any white space.
-func (s *scanner) open(c byte) bool {
-	s.ws()
-	if s.i < len(s.b) && s.b[s.i] == c {
-		s.i++
-		return true
-	}
-	return false
-}
-
-// close is open, for the closing bracket of a list or object.
-func (s *scanner) close(c byte) bool { return s.open(c) }
-
-// literal consumes lit exactly (after white space) when the value ends right after it.
-func (s *scanner) literal(lit string) bool {
-	s.ws()
-	end := s.i + len(lit)
-	if end > len(s.b) || string(s.b[s.i:end]) != lit {
-		return false
-	}
-	if end < len(s.b) {
-		switch s.b[end] {
-		case ',', '}', ']', ' ', '\t', '\r', '\n':
-		default:
-			return false
-		}
-	}
-	s.i = end
-	return true
-}
-
-// key reads an object key and its colon. Only keys of lower-case ASCII letters, digits and
-// '_' are accepted: encoding/json matches keys case-insensitively (with some non-ASCII
-// foldings), and such a key can equal another only byte for byte.
-func (s *scanner) key() ([]byte, bool) {
-	text, ok := s.plainBytes(func(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' })
-	if !ok || !s.open(':') {
-		return nil, false
-	}
-	return text, true
-}
-
-// plainBytes reads a JSON string whose bytes all satisfy allowed (never a quote or a
-// backslash), so its text is its bytes (returned without a copy).
-func (s *scanner) plainBytes(allowed func(byte) bool) ([]byte, bool) {
-	s.ws()
-	if s.i >= len(s.b) || s.b[s.i] != '"' {
-		return nil, false
-	}
-	start := s.i + 1
-	for j := start; j < len(s.b); j++ {
-		c := s.b[j]
-		if c == '"' {
-			s.i = j + 1
-			return s.b[start:j], true
-		}
-		if !allowed(c) {
-			return nil, false
-		}
-	}
-	return nil, false
-}
-
-// plainString is plainBytes as a string.
-func (s *scanner) plainString(allowed func(byte) bool) (string, bool) {
-	b, ok := s.plainBytes(allowed)
-	return string(b), ok
-}
-
-// printable allows the visible ASCII characters and the space, except quote and backslash.
-func printable(c byte) bool { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' }
-
-// skip passes over one value: a scalar ends at a comma, a closing bracket or white space; a
-// string, object or list at its own closing character.
-func (s *scanner) skip() {
-	s.ws()
-	depth := 0
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case '"':
-			s.i++
-			for s.i < len(s.b) && s.b[s.i] != '"' {
-				if s.b[s.i] == '\\' {
-					s.i++
-				}
-				s.i++
-			}
-			s.i++
-			if depth == 0 {
-				return
-			}
-		case '{', '[':
-			depth++
-			s.i++
-		case '}', ']':
-			if depth == 0 {
-				return
-			}
-			depth--
-			s.i++
-			if depth == 0 {
-				return
-			}
-		case ',', ' ', '\t', '\r', '\n':
-			if depth == 0 {
-				return
-			}
-			s.i++
-		default:
-			s.i++
-		}
-	}
-}
-
-// content reads the content object.
-func (s *scanner) content(c *contentFields) bool {
-	if !s.open('{') {
+// contentOf reads the content object.
+func contentOf(s *wire.Scanner, c *contentFields) bool {
+	if !s.Open('{') {
 		return false
 	}
 	var seenList bool
 	for first := true; ; first = false {
-		if s.close('}') {
+		if s.Close('}') {
 			return true
 		}
-		if !first && !s.open(',') {
+		if !first && !s.Open(',') {
 			return false
 		}
-		key, ok := s.key()
+		key, ok := s.Key()
 		if !ok {
 			return false
 		}
 		switch string(key) {
 		case "sent_messages":
-			if seenList || !s.sentMessages(&c.first) {
+			if seenList || !sentMessagesOf(s, &c.first) {
 				return false
 			}
 			seenList = true
 		default:
-			if handled, good := s.messageField(key, &c.own); handled && !good {
+			if handled, good := messageField(s, key, &c.own); handled && !good {
 				return false
 			} else if !handled {
-				s.skip()
+				s.Skip()
 			}
 		}
 	}
 }
 
-// sentMessages reads the list of sent messages, keeping the first one's fields.
-func (s *scanner) sentMessages(first *msgFields) bool {
-	if !s.open('[') {
+// sentMessagesOf reads the list of sent messages, keeping the first one's fields.
+func sentMessagesOf(s *wire.Scanner, first *msgFields) bool {
+	if !s.Open('[') {
 		return false
 	}
 	for n := 0; ; n++ {
-		if s.close(']') {
+		if s.Close(']') {
 			return true
 		}
-		if n > 0 && !s.open(',') {
+		if n > 0 && !s.Open(',') {
 			return false
 		}
-		s.ws()
-		if s.i >= len(s.b) || s.b[s.i] != '{' {
+		if s.Peek() != '{' {
 			return false
 		}
 		if n > 0 {
-			s.skip()
+			s.Skip()
 			continue
 		}
-		if !s.sentMessage(first) {
+		if !sentMessageOf(s, first) {
 			return false
 		}
 	}
 }
 
-// sentMessage reads one sent message object.
-func (s *scanner) sentMessage(m *msgFields) bool {
-	if !s.open('{') {
+// sentMessageOf reads one sent message object.
+func sentMessageOf(s *wire.Scanner, m *msgFields) bool {
+	if !s.Open('{') {
 		return false
 	}
 	for first := true; ; first = false {
-		if s.close('}') {
+		if s.Close('}') {
 			return true
 		}
-		if !first && !s.open(',') {
+		if !first && !s.Open(',') {
 			return false
 		}
-		key, ok := s.key()
+		key, ok := s.Key()
 		if !ok {
 			return false
 		}
-		if handled, good := s.messageField(key, m); handled && !good {
+		if handled, good := messageField(s, key, m); handled && !good {
 			return false
 		} else if !handled {
-			s.skip()
+			s.Skip()
 		}
 	}
 }
 
 // messageField reads msg_id or reserv into m; handled is false for any other key.
-func (s *scanner) messageField(key []byte, m *msgFields) (handled, ok bool) {
+func messageField(s *wire.Scanner, key []byte, m *msgFields) (handled, ok bool) {
 	switch string(key) {
 	case "msg_id":
 		if m.idSeen {
 			return true, false
 		}
 		m.idSeen = true
-		s.ws()
-		if s.i < len(s.b) && s.b[s.i] == '"' {
-			m.id, ok = s.plainString(printable)
+		if s.Peek() == '"' {
+			m.id, ok = s.PlainString(wire.Printable)
 			return true, ok
 		}
-		start := s.i
-		for s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9' {
-			s.i++
-		}
-		digits := s.b[start:s.i]
-		if len(digits) == 0 || len(digits) > 18 || !s.valueEnds() {
+		digits, good := s.Digits()
+		if !good {
 			return true, false
 		}
 		n, err := strconv.ParseInt(string(digits), 10, 64)
@@ -353,14 +215,14 @@ func (s *scanner) messageField(key []byte, m *msgFields) (handled, ok bool) {
 			return true, false
 		}
 		m.reservSeen = true
-		s.ws()
+		s.WS()
 		switch {
-		case s.literal("true"):
+		case s.Literal("true"):
 			m.reservSet, m.reserved = true, true
-		case s.literal("false"):
+		case s.Literal("false"):
 			m.reservSet, m.reserved = true, false
 		default:
-			text, good := s.plainBytes(printable)
+			text, good := s.PlainBytes(wire.Printable)
 			if !good {
 				return true, false
 			}
@@ -369,18 +231,6 @@ func (s *scanner) messageField(key []byte, m *msgFields) (handled, ok bool) {
 		return true, true
 	}
 	return false, false
-}
-
-// valueEnds reports whether a scalar ends at the cursor.
-func (s *scanner) valueEnds() bool {
-	if s.i >= len(s.b) {
-		return true
-	}
-	switch s.b[s.i] {
-	case ',', '}', ']', ' ', '\t', '\r', '\n':
-		return true
-	}
-	return false
 }
 
 // flagBytes is flagWord of b, without making it a string for the common "Y" and "N".

@@ -222,7 +222,11 @@ type verdict struct {
 // of a context): a 2xx that is not a plain success or a plain refusal, and any 5xx other than
 // 501, leave the outcome unknown.
 func judge(status int, body []byte) verdict {
-	a, problem := parseAnswer(status, body)
+	a, fast := fastAnswer(status, body)
+	var problem wire.DecodeProblem
+	if !fast {
+		a, problem = parseAnswer(status, body)
+	}
 	switch {
 	case problem != "" && !success(status):
 		// An HTTP error status is an answer we understand even when its body is a gateway's

@@ -25,12 +25,12 @@ type callState struct {
 	class  Class
 	start  time.Time
 
-	mu       sync.Mutex
-	attempt  int
-	current  *attemptTrace
+	mu      sync.Mutex
+	attempt int
+	current *attemptTrace
 	// inner holds the current attempt's values: the caller's plus its trace. Atomic, not
 	// under mu: net/http looks values up several times per request.
-	inner atomic.Pointer[attemptValues]
+	inner    atomic.Pointer[attemptValues]
 	status   int
 	header   http.Header
 	body     []byte

@@ -1,5 +1,7 @@
 package wire
 
+import "unicode/utf8"
+
 // Scanner walks a JSON body that Valid accepted, for fast readers of one known answer shape:
 // they read the fields they understand in a single pass and give up (ok false) on anything
 // else, which then goes to their tolerant reader. Because the body is valid, skipping a value
@@ -108,8 +110,22 @@ func (s *Scanner) PlainString(allowed func(byte) bool) (string, bool) {
 func Printable(c byte) bool { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' }
 
 // Unescaped allows every byte of a JSON string that stands for itself: anything but a quote,
-// a backslash and the control characters (UTF-8 text included; Valid checked its encoding).
+// a backslash and the control characters. It checks bytes, not UTF-8 (Valid, like
+// json.Valid, lets invalid UTF-8 through, and encoding/json decodes it as U+FFFD): read text
+// with Text, which does.
 func Unescaped(c byte) bool { return c >= 0x20 && c != '"' && c != '\\' }
+
+// Text reads a JSON string without escapes whose bytes are valid UTF-8, so that its text is
+// exactly what encoding/json would decode.
+func (s *Scanner) Text() (string, bool) {
+	start := s.i
+	b, ok := s.PlainBytes(Unescaped)
+	if !ok || !utf8.Valid(b) {
+		s.i = start
+		return "", false
+	}
+	return string(b), true
+}
 
 // Digits reads a non-negative integer of at most 18 digits (no sign, fraction or exponent),
 // returned as its bytes.

@@ -22,7 +22,7 @@ func TestScannerReadsOneShape(t *testing.T) {
 	assert.Equal(t, "msg", string(key))
 	_, ok = s.PlainString(Printable)
 	assert.False(t, ok, "non-ASCII text is not Printable")
-	text, ok := s.PlainString(Unescaped)
+	text, ok := s.Text()
 	require.True(t, ok)
 	assert.Equal(t, "성공", text)
 	require.True(t, s.Open(','))
@@ -54,7 +54,7 @@ func TestScannerRefusesWhatItCannotReadAsIs(t *testing.T) {
 	}
 	s := NewScanner([]byte(`["a\"b", -1, 1.5, 1234567890123456789]`))
 	require.True(t, s.Open('['))
-	_, ok := s.PlainString(Unescaped)
+	_, ok := s.Text()
 	assert.False(t, ok, "an escaped string is not read as is")
 	s.Skip()
 	require.True(t, s.Open(','))
@@ -69,4 +69,17 @@ func TestScannerRefusesWhatItCannotReadAsIs(t *testing.T) {
 	_, ok = s.Digits()
 	assert.False(t, ok, "19 digits may overflow int64")
 	assert.Equal(t, byte('1'), s.Peek(), "a refused value is left unread")
+}
+
+func TestScannerTextRefusesInvalidUTF8(t *testing.T) {
+	t.Parallel()
+	body := []byte("[\"a\xffb\"]")
+	require.True(t, Valid(body), "json.Valid lets invalid UTF-8 through")
+	s := NewScanner(body)
+	require.True(t, s.Open('['))
+	_, ok := s.Text()
+	assert.False(t, ok)
+	raw, ok := s.PlainBytes(Unescaped)
+	assert.True(t, ok, "a refused text is left unread")
+	assert.Equal(t, "a\xffb", string(raw))
 }

@@ -24,6 +24,7 @@ func NewTemplateSet(templates ...Template) TemplateSet {
 	for i := range templates {
 		t := templates[i]
 		t.compiled = compilePattern(t.Content)
+		t.compiledLinks = compileLinks(t.Buttons)
 		s[t.Code] = &t
 	}
 	return s

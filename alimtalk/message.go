@@ -291,10 +291,18 @@ func prepareButtons(m *Message, tpl *Template, lim *Limits, missing []string, er
 	case len(buttons) == 0 && tpl != nil && len(tpl.Buttons) > 0:
 		buttons = make([]Button, len(tpl.Buttons))
 		for i, b := range tpl.Buttons {
-			b.URLMobile, missing = renderPattern(b.URLMobile, m.Variables, missing)
-			b.URLPC, missing = renderPattern(b.URLPC, m.Variables, missing)
-			b.SchemeAndroid, missing = renderPattern(b.SchemeAndroid, m.Variables, missing)
-			b.SchemeIOS, missing = renderPattern(b.SchemeIOS, m.Variables, missing)
+			if l := tpl.linksOf(i, &b); l != nil {
+				// Parsed once, when the template was put in its set.
+				b.URLMobile, missing, _, _ = l.mobile.render(m.Variables, missing)
+				b.URLPC, missing, _, _ = l.pc.render(m.Variables, missing)
+				b.SchemeAndroid, missing, _, _ = l.android.render(m.Variables, missing)
+				b.SchemeIOS, missing, _, _ = l.ios.render(m.Variables, missing)
+			} else {
+				b.URLMobile, missing = renderPattern(b.URLMobile, m.Variables, missing)
+				b.URLPC, missing = renderPattern(b.URLPC, m.Variables, missing)
+				b.SchemeAndroid, missing = renderPattern(b.SchemeAndroid, m.Variables, missing)
+				b.SchemeIOS, missing = renderPattern(b.SchemeIOS, m.Variables, missing)
+			}
 			buttons[i] = b
 		}
 		if len(missing) > 0 {

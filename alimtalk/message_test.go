@@ -229,3 +229,33 @@ func TestItemListTextLimit(t *testing.T) {
 	assert.Equal(t, "text", fe.Key)
 	assert.Equal(t, 700, fe.Limit)
 }
+
+// A template's button links are parsed once when it is put in a TemplateSet; a link changed
+// afterwards (through the Buttons slice the set shares with the caller) is rendered as it is
+// now, never from the stale parse.
+func TestTemplateSetButtonLinksFollowTheirTemplate(t *testing.T) {
+	t.Parallel()
+	orig := alimtalk.Template{Code: "ORDER", Content: "주문 #{orderNo} 접수",
+		Buttons: []alimtalk.Button{{Type: alimtalk.ButtonWebLink, Name: "주문 확인",
+			URLMobile: "https://shop.example/orders/#{orderNo}", URLPC: "https://shop.example/pc/#{orderNo}?x=1"}}}
+	set := alimtalk.NewTemplateSet(orig)
+	tpl, _ := set.Template("ORDER")
+	p := alimtalk.NewPreparer(alimtalk.Limits{})
+	msg := alimtalk.Message{To: "010-1234-5678", TemplateCode: "ORDER", Variables: map[string]string{"orderNo": "A-1"}}
+
+	got, err := p.Prepare(msg, tpl)
+	require.NoError(t, err)
+	require.Len(t, got.Buttons, 1)
+	assert.Equal(t, "https://shop.example/orders/A-1", got.Buttons[0].URLMobile)
+	assert.Equal(t, "https://shop.example/pc/A-1?x=1", got.Buttons[0].URLPC)
+
+	orig.Buttons[0].URLMobile = "https://shop.example/v2/orders/#{orderNo}"
+	got, err = p.Prepare(msg, tpl)
+	require.NoError(t, err)
+	assert.Equal(t, "https://shop.example/v2/orders/A-1", got.Buttons[0].URLMobile)
+
+	_, err = p.Prepare(alimtalk.Message{To: "010-1234-5678", TemplateCode: "ORDER", Variables: map[string]string{}}, tpl)
+	var missing *alimtalk.MissingVariablesError
+	require.ErrorAs(t, err, &missing)
+	assert.Equal(t, []string{"orderNo"}, missing.Names)
+}

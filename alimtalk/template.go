@@ -112,6 +112,40 @@ type Template struct {
 	// compiled is Content parsed once by NewTemplateSet and shared by every Preparer that
 	// renders the template (a Preparer checks it still describes Content).
 	compiled *compiledPattern
+	// compiledLinks are the Buttons' link patterns parsed once by NewTemplateSet, one per
+	// button, checked the same way before use.
+	compiledLinks []buttonLinks
+}
+
+// buttonLinks are a button's four link patterns, parsed.
+type buttonLinks struct {
+	mobile, pc, android, ios *compiledPattern
+}
+
+// compileLinks parses the link patterns of buttons.
+func compileLinks(buttons []Button) []buttonLinks {
+	if len(buttons) == 0 {
+		return nil
+	}
+	out := make([]buttonLinks, len(buttons))
+	for i := range buttons {
+		b := &buttons[i]
+		out[i] = buttonLinks{compilePattern(b.URLMobile), compilePattern(b.URLPC),
+			compilePattern(b.SchemeAndroid), compilePattern(b.SchemeIOS)}
+	}
+	return out
+}
+
+// linksOf returns the parsed link patterns of button i when they still describe it, else nil.
+func (t *Template) linksOf(i int, b *Button) *buttonLinks {
+	if i >= len(t.compiledLinks) {
+		return nil
+	}
+	l := &t.compiledLinks[i]
+	if l.mobile.src != b.URLMobile || l.pc.src != b.URLPC || l.android.src != b.SchemeAndroid || l.ios.src != b.SchemeIOS {
+		return nil
+	}
+	return l
 }
 
 // Variables returns the distinct placeholder names of Content in order of first appearance

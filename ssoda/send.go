@@ -102,6 +102,17 @@ type sendJob struct {
 // have gone out.
 func (c *Client) sendBatch(ctx context.Context, msgs []alimtalk.Message) ([]alimtalk.Result, error) {
 	results := make([]alimtalk.Result, len(msgs))
+	if len(msgs) == 1 {
+		// One message, the common event-driven send: the same steps on this goroutine,
+		// without a queue to share.
+		b := provider.PrepareBatch(msgs, c.s.templates, c.limits)
+		if b.InvalidInto(results) == 1 {
+			return results, nil
+		}
+		g := provider.NewGate(ctx, "ssoda")
+		results[0] = b.CompleteOne(0, c.sendReady(ctx, g, c.s.paths.SendAlimTalk, b.Ready[0]))
+		return results, g.Err()
+	}
 	workers := min(c.s.concurrency, len(msgs))
 	br := &batchRun{c: c, ctx: ctx, path: c.s.paths.SendAlimTalk, results: results, msgs: msgs,
 		chunkSize: min(max(4*workers, sendChunkMin), sendChunkMax), lowWater: workers}

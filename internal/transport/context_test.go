@@ -171,8 +171,8 @@ func TestAttemptWatchEndsOnlyExpiredAttempts(t *testing.T) {
 	states[0].releaseAttempt()
 }
 
-// A real server that answers within the timeout, many times over: no attempt is ended by a
-// timeout that belonged to another, and the watch's queue is empty afterwards.
+// A real server that answers within the timeout, many times over, 8 calls at a time: every
+// call succeeds, and the watch's queue is empty afterwards.
 func TestAttemptsAnsweredInTimeAreNeverEnded(t *testing.T) {
 	t.Parallel()
 	srv := newRawServer(t, func(conn net.Conn, _ *http.Request, n int64, _ <-chan struct{}) {
@@ -181,7 +181,8 @@ func TestAttemptsAnsweredInTimeAreNeverEnded(t *testing.T) {
 		}
 		respond(conn, 200, nil, `{"code":"200"}`)
 	})
-	c := newTestClient(t, srv.URL(), func(cfg *Config) { cfg.Timeout = 200 * time.Millisecond })
+	// A timeout far above the answers' time, so that a slow CI machine cannot end one.
+	c := newTestClient(t, srv.URL(), func(cfg *Config) { cfg.Timeout = 5 * time.Second })
 	errs := make(chan error, 64)
 	for range 8 {
 		go func() {
@@ -201,4 +202,34 @@ func TestAttemptsAnsweredInTimeAreNeverEnded(t *testing.T) {
 	tt.watch.mu.Lock()
 	defer tt.watch.mu.Unlock()
 	assert.Nil(t, tt.watch.head)
+}
+
+// When the head of the queue times out, an attempt bound later stays bound until its own
+// deadline.
+func TestAttemptWatchKeepsLaterDeadlines(t *testing.T) {
+	t.Parallel()
+	const timeout, gap = 400 * time.Millisecond, 200 * time.Millisecond
+	w := &attemptWatch{timeout: timeout}
+	first := newCallState(context.Background(), Idempotent)
+	first.bindAttempt(w)
+	defer first.finishCall()
+	time.Sleep(gap)
+	second := newCallState(context.Background(), Idempotent)
+	second.bindAttempt(w)
+	defer second.finishCall()
+	secondBound := time.Now()
+
+	<-first.Done()
+	if time.Since(secondBound) < timeout-gap/2 {
+		// The head's end came well before the second's deadline: the second must still run.
+		assert.NoError(t, second.Err(), "ended by the head's timeout")
+	}
+	select {
+	case <-second.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the second attempt was never ended")
+	}
+	assert.GreaterOrEqual(t, time.Since(secondBound), timeout, "not before its own deadline")
+	var te *attemptTimeoutError
+	assert.ErrorAs(t, second.Err(), &te)
 }

@@ -270,39 +270,11 @@ func (es FieldErrors) As(target any) bool {
 	}
 	problems := make([]*kshop.FieldError, len(es))
 	for i, e := range es {
-		problems[i] = &kshop.FieldError{Field: e.Field, Key: e.Key, Rule: e.Reason.rule(), Limit: e.Limit, Got: e.Got,
+		problems[i] = &kshop.FieldError{Field: e.Field, Key: e.Key, Rule: e.Reason.Rule(), Limit: e.Limit, Got: e.Got,
 			Detail: e.Detail, Err: e.Err}
 	}
 	*p = &kshop.ValidationError{Op: "alimtalk", Problems: problems}
 	return true
-}
-
-// rule names the reason in the root package's vocabulary; a reason it has no word for
-// (mismatch, missing variables, not sendable) becomes a Rule of the reason's own text.
-func (r Reason) rule() kshop.Rule {
-	switch r {
-	case ReasonRequired:
-		return kshop.RuleRequired
-	case ReasonTooLong:
-		return kshop.RuleTooLong
-	case ReasonTooShort:
-		return kshop.RuleTooShort
-	case ReasonTooMany:
-		return kshop.RuleTooMany
-	case ReasonTooFew:
-		return kshop.RuleTooFew
-	case ReasonInvalid, ReasonInvalidUTF8:
-		return kshop.RuleFormat
-	case ReasonNotAllowed:
-		return kshop.RuleNotAllowed
-	case ReasonControlChars:
-		return kshop.RuleControlChars
-	case ReasonOutOfRange:
-		return kshop.RuleRange
-	case ReasonDuplicate:
-		return kshop.RuleConflict
-	}
-	return kshop.Rule(r.String())
 }
 
 // Field returns the first problem whose Field (Go path) or Key (wire path) equals name, or

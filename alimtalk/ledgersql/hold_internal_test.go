@@ -62,19 +62,54 @@ func TestLateCommitOfAFailedClaimIsAdopted(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, l.Migrate(ctx))
 
+	late := func(ref, token string) {
+		t.Helper()
+		_, err := db.ExecContext(ctx, l.q.claim, ref, token, l.instance, sqlstore.Micros(time.Now()))
+		require.NoError(t, err, "the INSERT lands late")
+	}
 	l.orphan("r1", "tok-late") // the failed Claim's clean-up: nothing to delete yet
-	_, err = db.ExecContext(ctx, l.q.claim, "r1", "tok-late", l.instance, sqlstore.Micros(time.Now()))
-	require.NoError(t, err, "the INSERT lands late")
-	ok, err := l.Claim(ctx, "r1")
+	late("r1", "tok-late")
+	ok, err := l.adopt(ctx, "test", "r1", "tok-late")
 	require.NoError(t, err)
 	assert.True(t, ok, "our own late claim is adopted")
+	_, kept := l.orphanOf("r1")
+	assert.False(t, kept, "and no longer an orphan")
+	// A sweep that copied the orphan before the adoption deletes by the old token: it must
+	// find nothing, or the ref would be free for another instance while we send.
+	assert.EqualValues(t, 0, l.deleteOrphan("r1", "tok-late"))
+	c, found, err := l.Lookup(ctx, "r1")
+	require.NoError(t, err)
+	assert.True(t, found && c.Mine, "the adopted claim stands and is ours")
 	require.NoError(t, l.Release(ctx, "r1"), "and held, so it can be released")
+
+	// The sweep won: the orphan's row is gone, so the ref is claimed afresh.
+	l.orphan("r3", "tok-swept")
+	ok, err = l.adopt(ctx, "test", "r3", "tok-swept")
+	require.NoError(t, err)
+	assert.True(t, ok)
+
+	// Somebody else holds the ref: not ours to adopt.
+	l.orphan("r4", "tok-mine")
+	late("r4", "tok-theirs")
+	ok, err = l.adopt(ctx, "test", "r4", "tok-mine")
+	require.NoError(t, err)
+	assert.False(t, ok)
+
+	// End to end: Claim finds the ref taken by its own late claim and adopts it.
+	l.orphan("r5", "tok-late5")
+	late("r5", "tok-late5")
+	ok, err = l.Claim(ctx, "r5")
+	require.NoError(t, err)
+	assert.True(t, ok)
+	c, found, err = l.Lookup(ctx, "r5")
+	require.NoError(t, err)
+	assert.True(t, found && c.Mine)
 
 	// An orphan whose row never appears is forgotten once orphanSettle has passed.
 	l.mu.Lock()
 	l.orphans["r2"] = orphanClaim{token: "tok-never", since: time.Now().Add(-orphanSettle)}
 	l.mu.Unlock()
 	l.sweepOrphans(ctx)
-	_, kept := l.orphanOf("r2")
+	_, kept = l.orphanOf("r2")
 	assert.False(t, kept)
 }

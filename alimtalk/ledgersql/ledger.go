@@ -101,14 +101,14 @@ var _ alimtalk.Ledger = (*Ledger)(nil)
 // queries are the ledger's statements for its dialect and prefix, built once in New: a claim
 // is one statement, and rewriting its text on every call was a third of Claim's allocations.
 type queries struct {
-	claim, tokenOf, release, lookup, prune string
+	claim, adopt, release, lookup, prune string
 }
 
 func newQueries(st *sqlstore.Store) queries {
 	return queries{
 		claim: st.Q(`INSERT INTO {{prefix}}alimtalk_ledger (ref, token, instance, claimed_at)
 		VALUES (?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING`),
-		tokenOf: st.Q(`SELECT token FROM {{prefix}}alimtalk_ledger WHERE ref = ?`),
+		adopt:   st.Q(`UPDATE {{prefix}}alimtalk_ledger SET token = ? WHERE ref = ? AND token = ?`),
 		release: st.Q(`DELETE FROM {{prefix}}alimtalk_ledger WHERE ref = ? AND token = ?`),
 		lookup:  st.Q(`SELECT ref, token, instance, claimed_at FROM {{prefix}}alimtalk_ledger WHERE ref = ?`),
 		prune:   st.Q(`DELETE FROM {{prefix}}alimtalk_ledger WHERE claimed_at < ?`),
@@ -190,20 +190,44 @@ func (l *Ledger) Claim(ctx context.Context, ref string) (bool, error) {
 	// Taken. If the taker is an earlier call of ours that failed after its INSERT committed,
 	// that claim was never reported to anyone: adopt it.
 	if old, ok := l.orphanOf(ref); ok {
-		var cur string
-		err := l.st.DB.QueryRowContext(ctx, l.q.tokenOf, ref).Scan(&cur)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			// Whether the claim is our own orphan cannot be told now; "already claimed"
-			// would drop a message nobody sends.
-			return false, sqlstore.Wrap(op, err)
-		}
-		if err == nil && cur == old {
-			l.mu.Lock()
+		return l.adopt(ctx, op, ref, old)
+	}
+	return false, nil
+}
+
+// adopt takes over the row of an orphaned claim of ref by giving it a new token, in one
+// UPDATE that matches only the orphan's token. A sweep of this ledger may be deleting that
+// row by the orphan's token at the same moment: whichever statement runs second matches
+// nothing, so the ref is never both adopted and freed for somebody else to claim. When the
+// sweep won, the ref is free and is claimed afresh.
+func (l *Ledger) adopt(ctx context.Context, op, ref, old string) (bool, error) {
+	token := sqlstore.NewToken()
+	n, err := l.st.Exec(ctx, op, l.q.adopt, token, ref, old)
+	if err != nil {
+		// Whether the row changed cannot be told now: undo a swap that may have committed
+		// (the old token stays an orphan for the sweep). "Already claimed" would drop a
+		// message nobody sends.
+		l.deleteOrphan(ref, token)
+		return false, err
+	}
+	if n == 1 {
+		l.mu.Lock()
+		if l.orphans[ref].token == old {
 			delete(l.orphans, ref)
-			l.mu.Unlock()
-			l.hold(ref, old)
-			return true, nil
 		}
+		l.mu.Unlock()
+		l.hold(ref, token)
+		return true, nil
+	}
+	// The orphan's row is gone (swept) or carries somebody else's token: claim as usual.
+	n, err = l.st.Exec(ctx, op, l.q.claim, ref, token, l.instance, sqlstore.Micros(l.st.Now()))
+	if err != nil {
+		l.orphan(ref, token)
+		return false, err
+	}
+	if n == 1 {
+		l.hold(ref, token)
+		return true, nil
 	}
 	return false, nil
 }

@@ -424,3 +424,60 @@ func TestReserveReportsOnceWhenTheStoreRunsAnUpdateAgain(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []shipping.LineRef{{OrderID: "A1", LineID: "1"}}, res.ContactErrors, "one entry, not one per attempt")
 }
+
+// A booking or cancel whose answer is still awaited when the caller's context ends may have
+// been carried out: Reserve and Cancel say so with kshop.ErrOutcomeUnknown, and record the
+// waybill as unknown with a context of their own, never as free to send again.
+func TestCallerContextEndingMidCallLeavesTheOutcomeUnknown(t *testing.T) {
+	t.Parallel()
+	k := setup(t)
+	issueOne(t, k)
+	// A store that refuses an ended context, as the SQL stores do.
+	sh := k.shipper(t, ctxStore{k.store})
+	held := func(call string) context.Context {
+		k.srv.InjectFault(eposttest.Fault{Call: call, Kind: eposttest.FaultDelay, Delay: 2 * time.Second})
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		t.Cleanup(cancel)
+		return ctx
+	}
+
+	rep, err := sh.Reserve(held("InsertOrder"))
+	require.ErrorIs(t, err, kshop.ErrOutcomeUnknown)
+	require.NotNil(t, rep)
+	assert.Equal(t, []string{"A1"}, rep.Unknown)
+	w, err := sh.Waybill(context.Background(), "A1")
+	require.NoError(t, err)
+	assert.Equal(t, shipping.WaybillReserveUnknown, w.State)
+
+	// Reconciled after the grace: booked once, whether or not the held request was carried out.
+	k.clock.Add(shipping.DefaultInFlightGrace)
+	_, err = sh.Reserve(context.Background())
+	require.NoError(t, err)
+	assert.Eventually(t, func() bool { return liveBookings(k.srv, "A1") == 1 }, 5*time.Second, 10*time.Millisecond)
+	w, err = sh.Waybill(context.Background(), "A1")
+	require.NoError(t, err)
+	require.Equal(t, shipping.WaybillReserved, w.State)
+
+	_, err = sh.Cancel(held("GetResCancelCmd"), "A1")
+	require.ErrorIs(t, err, kshop.ErrOutcomeUnknown)
+	w, err = sh.Waybill(context.Background(), "A1")
+	require.NoError(t, err)
+	assert.Equal(t, shipping.WaybillCancelUnknown, w.State, "never freed while the cancel may be at work")
+}
+
+// ctxStore refuses work under an ended context, as a database does.
+type ctxStore struct{ shipping.Store }
+
+func (c ctxStore) Update(ctx context.Context, fn func(shipping.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return c.Store.Update(ctx, fn)
+}
+
+func (c ctxStore) View(ctx context.Context, fn func(shipping.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return c.Store.View(ctx, fn)
+}

@@ -170,7 +170,10 @@ func (s *Shipper) reserveOne(ctx context.Context, id string, rep *ReserveReport)
 	var unknown *epost.UnknownOrderError
 	switch {
 	case errors.As(callErr, &unknown) || !surelyNotCarriedOut(callErr):
-		err := s.store.Update(ctx, func(tx Tx) error {
+		// Recorded even when ctx is what ended the call.
+		bctx, cancel := bookkeeping(ctx)
+		defer cancel()
+		err := s.store.Update(bctx, func(tx Tx) error {
 			w, err := tx.Waybill(id)
 			if err != nil || w.State != WaybillReserving {
 				return err
@@ -185,12 +188,13 @@ func (s *Shipper) reserveOne(ctx context.Context, id string, rep *ReserveReport)
 			}
 			return tx.PutWaybill(w)
 		})
-		if err != nil {
-			return err
+		var w Waybill
+		if err == nil {
+			w, err = s.Waybill(ctx, id)
 		}
-		w, err := s.Waybill(ctx, id)
 		if err != nil {
-			return err
+			rep.Unknown = append(rep.Unknown, id)
+			return fmt.Errorf("shipping: reserve waybill %q: %w", id, errors.Join(outcomeUnknown(callErr), err))
 		}
 		_, err = s.resolveReservation(ctx, w, rep)
 		return err
@@ -437,14 +441,12 @@ func (s *Shipper) resolveReservation(ctx context.Context, w Waybill, rep *Reserv
 		rec, err := s.client.ReconcileOrder(ctx, w.ID, day)
 		if err != nil {
 			rep.Unknown = append(rep.Unknown, w.ID)
-			return false, s.store.Update(ctx, func(tx Tx) error {
-				cur, err := tx.Waybill(w.ID)
-				if err != nil || cur.State != WaybillReserving {
-					return err
-				}
-				cur.State, cur.LastError = WaybillReserveUnknown, "outcome unknown"
-				return tx.PutWaybill(cur)
-			})
+			bctx, cancel := bookkeeping(ctx)
+			defer cancel()
+			if serr := s.setState(bctx, w.ID, WaybillReserving, WaybillReserveUnknown, "outcome unknown"); serr != nil {
+				return false, fmt.Errorf("shipping: reserve waybill %q: %w", w.ID, errors.Join(outcomeUnknown(err), serr))
+			}
+			return false, nil
 		}
 		for i := range rec.All {
 			if rec.All[i].Status != epost.TreatCancelled {
@@ -629,12 +631,15 @@ func (s *Shipper) Cancel(ctx context.Context, waybillID string) (*CancelReport, 
 		}
 		return s.cancelReport(ctx, waybillID)
 	case !surelyNotCarriedOut(callErr):
-		if err := s.setState(ctx, waybillID, WaybillCancelling, WaybillCancelUnknown, "outcome unknown"); err != nil {
-			return nil, err
+		bctx, cancel := bookkeeping(ctx) // recorded even when ctx is what ended the call
+		defer cancel()
+		err := s.setState(bctx, waybillID, WaybillCancelling, WaybillCancelUnknown, "outcome unknown")
+		var cur Waybill
+		if err == nil {
+			cur, err = s.Waybill(ctx, waybillID)
 		}
-		cur, err := s.Waybill(ctx, waybillID)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: waybill %q: %w", op, waybillID, errors.Join(outcomeUnknown(callErr), err))
 		}
 		done, err := s.resolveCancel(ctx, cur)
 		if err != nil {
@@ -650,6 +655,16 @@ func (s *Shipper) Cancel(ctx context.Context, waybillID string) (*CancelReport, 
 		}
 		return nil, fmt.Errorf("%s: waybill %q: %w", op, waybillID, callErr)
 	}
+}
+
+// outcomeUnknown is err, wrapping kshop.ErrOutcomeUnknown if it does not already: a booking
+// or cancel whose answer never came (a timeout, the caller's context ending) may have been
+// carried out.
+func outcomeUnknown(err error) error {
+	if errors.Is(err, kshop.ErrOutcomeUnknown) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", kshop.ErrOutcomeUnknown, err)
 }
 
 func (s *Shipper) setState(ctx context.Context, id string, from, to WaybillState, lastErr string) error {
@@ -705,10 +720,13 @@ func finishCancel(tx Tx, id string, state WaybillState) error {
 // unknown, an error wrapping kshop.ErrOutcomeUnknown. A waybill is never freed on an absence.
 func (s *Shipper) resolveCancel(ctx context.Context, w Waybill) (bool, error) {
 	unknown := func(cause error) (bool, error) {
-		if err := s.setState(ctx, w.ID, WaybillCancelling, WaybillCancelUnknown, "outcome unknown"); err != nil {
-			return false, err
+		bctx, cancel := bookkeeping(ctx) // recorded even when ctx is what ended the lookup
+		defer cancel()
+		err := outcomeUnknown(cause)
+		if serr := s.setState(bctx, w.ID, WaybillCancelling, WaybillCancelUnknown, "outcome unknown"); serr != nil {
+			err = errors.Join(err, serr)
 		}
-		return false, fmt.Errorf("shipping: cancel of waybill %q: %w", w.ID, cause)
+		return false, fmt.Errorf("shipping: cancel of waybill %q: %w", w.ID, err)
 	}
 	days := w.ReqYmds
 	if w.ReqYmd != "" && !slices.Contains(days, w.ReqYmd) {

@@ -488,7 +488,7 @@ func (s *Shipper) takeDelivery(ctx context.Context) (bool, error) {
 // to run out; with a short context of its own, as ctx may be the one that ended. A failure
 // only means the lease runs out instead.
 func (s *Shipper) giveDeliveryBack(ctx context.Context) {
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	rctx, cancel := bookkeeping(ctx)
 	defer cancel()
 	_ = s.store.Update(rctx, func(tx Tx) error {
 		l, err := tx.DeliveryLease()
@@ -556,4 +556,11 @@ func (s *Shipper) deliverHeld(ctx context.Context) (int, error) {
 			return total, nil
 		}
 	}
+}
+
+// bookkeeping returns a short context of its own, with ctx's values, for a store write that
+// must happen even when ctx is the one that ended: recording an outcome left unknown, giving
+// a lease back.
+func bookkeeping(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 }

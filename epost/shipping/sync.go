@@ -448,7 +448,7 @@ func (y *Syncer) finishPass(ctx context.Context, pass int) error {
 // end; it uses a short context of its own because ctx may be the one that ended. A failure
 // only means the leases run out instead.
 func (y *Syncer) giveBack(ctx context.Context, ids []string) {
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	rctx, cancel := bookkeeping(ctx)
 	defer cancel()
 	_ = y.s.store.ReleaseWaybills(rctx, y.opts.InstanceID, ids)
 }

@@ -622,4 +622,10 @@ func TestBuild_ReportsEveryProblemAtOnce(t *testing.T) {
 	assert.Equal(t, kshop.RuleControlChars, ve.Field("UserParameter").Rule)
 	assert.Equal(t, kshop.RuleFormat, ve.Field("CustomerEmail").Rule)
 	assert.ErrorIs(t, ve.Field("SiteUID"), happytalk.ErrPlaceholderID, "the specific cause stays reachable")
+
+	// Invalid UTF-8 is its own rule, not a control character.
+	_, err = happytalk.Build(v2Base, happytalk.Params{CustomerName: "a\xffb"})
+	require.ErrorAs(t, err, &ve)
+	require.NotNil(t, ve.Field("CustomerName"))
+	assert.Equal(t, kshop.RuleInvalidUTF8, ve.Field("CustomerName").Rule)
 }

@@ -140,16 +140,23 @@ func (es FieldErrors) As(target any) bool {
 	}
 	problems := make([]*kshop.FieldError, len(es))
 	for i, e := range es {
-		problems[i] = &kshop.FieldError{Field: e.Field, Key: e.Key, Rule: ruleOf(e.Err), Limit: e.Limit, Got: e.Got,
+		problems[i] = &kshop.FieldError{Field: e.Field, Key: e.Key, Rule: ruleOf(e), Limit: e.Limit, Got: e.Got,
 			Detail: e.Reason, Err: e.Err}
 	}
 	*p = &kshop.ValidationError{Op: "happytalk.Build", Problems: problems}
 	return true
 }
 
-// ruleOf names the broken rule in the root package's vocabulary.
-func ruleOf(err error) kshop.Rule {
+// reasonInvalidUTF8 is the Reason of an ErrInvalidText that is about the encoding, not a
+// control character.
+const reasonInvalidUTF8 = "not valid UTF-8"
+
+// ruleOf names the broken rule of e in the root package's vocabulary.
+func ruleOf(e *FieldError) kshop.Rule {
+	err := e.Err
 	switch {
+	case errors.Is(err, ErrInvalidText) && e.Reason == reasonInvalidUTF8:
+		return kshop.RuleInvalidUTF8
 	case errors.Is(err, ErrTooLong):
 		return kshop.RuleTooLong
 	case errors.Is(err, ErrTooManyParameters):

@@ -142,7 +142,7 @@ func scanText(field, key, s string, packed bool) (runes int, err error) {
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
-			return 0, &FieldError{Field: field, Key: key, Reason: "not valid UTF-8", Err: ErrInvalidText}
+			return 0, &FieldError{Field: field, Key: key, Reason: reasonInvalidUTF8, Err: ErrInvalidText}
 		}
 		if unicode.IsControl(r) {
 			return 0, &FieldError{Field: field, Key: key, Reason: "contains a control character", Err: ErrInvalidText}

@@ -191,4 +191,5 @@ func init() {
 	}
 	hooks.AlignResults = alignResults
 	hooks.AlignResult = alignResult
+	hooks.OutcomeUnknown = outcomeUnknown
 }

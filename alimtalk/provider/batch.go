@@ -21,9 +21,10 @@ type Batch struct {
 }
 
 var (
-	prepareBatch = hooks.PrepareBatch.(func([]alimtalk.Message, alimtalk.TemplateSource, alimtalk.Limits) ([]alimtalk.Message, []int, []alimtalk.Result))
-	alignResults = hooks.AlignResults.(func([]alimtalk.Message, []alimtalk.Result, error) []alimtalk.Result)
-	alignResult  = hooks.AlignResult.(func(alimtalk.Message, alimtalk.Result) alimtalk.Result)
+	prepareBatch   = hooks.PrepareBatch.(func([]alimtalk.Message, alimtalk.TemplateSource, alimtalk.Limits) ([]alimtalk.Message, []int, []alimtalk.Result))
+	alignResults   = hooks.AlignResults.(func([]alimtalk.Message, []alimtalk.Result, error) []alimtalk.Result)
+	alignResult    = hooks.AlignResult.(func(alimtalk.Message, alimtalk.Result) alimtalk.Result)
+	outcomeUnknown = hooks.OutcomeUnknown.(func(error) bool)
 )
 
 // PrepareBatch prepares every message (alimtalk.Message.Prepare) with its template from src

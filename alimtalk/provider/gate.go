@@ -14,14 +14,10 @@ import (
 // StatusOf is the Status of the messages of one send request that failed with err. It leans to
 // the safe side: a message is StatusNotSent only when err says so (it wraps kshop.ErrNotSent, or
 // the vendor answered 429), StatusRejected when the vendor refused it with an answer whose
-// outcome is known, and StatusUnknown otherwise, so that an error nobody classified can never
-// lead to a second send.
+// outcome is known (never a 5xx other than 501, which may answer a request carried out), and
+// StatusUnknown otherwise, so that an error nobody classified can never lead to a second send.
 func StatusOf(err error) alimtalk.Status {
-	if errors.Is(err, kshop.ErrOutcomeUnknown) {
-		return alimtalk.StatusUnknown
-	}
-	var u interface{ OutcomeUnknown() bool }
-	if errors.As(err, &u) && u.OutcomeUnknown() {
+	if outcomeUnknown(err) {
 		return alimtalk.StatusUnknown
 	}
 	if errors.Is(err, kshop.ErrNotSent) {
@@ -29,8 +25,11 @@ func StatusOf(err error) alimtalk.Status {
 	}
 	var ae kshop.APIError
 	if errors.As(err, &ae) {
-		if ae.HTTPStatusCode() == http.StatusTooManyRequests {
+		switch status := ae.HTTPStatusCode(); {
+		case status == http.StatusTooManyRequests:
 			return alimtalk.StatusNotSent
+		case status >= 500 && status != http.StatusNotImplemented:
+			return alimtalk.StatusUnknown
 		}
 		return alimtalk.StatusRejected
 	}

@@ -39,6 +39,8 @@ func TestStatusOfLeansToUnknown(t *testing.T) {
 		{"not sent sentinel", fmt.Errorf("x: %w", kshop.ErrNotSent), alimtalk.StatusNotSent},
 		{"429 refusal", &vendorErr{status: 429}, alimtalk.StatusNotSent},
 		{"plain refusal", &vendorErr{status: 200}, alimtalk.StatusRejected},
+		{"5xx not flagged unknown", &vendorErr{status: 502}, alimtalk.StatusUnknown},
+		{"501 is a refusal", &vendorErr{status: 501}, alimtalk.StatusRejected},
 		{"an error nobody classified", errors.New("something odd"), alimtalk.StatusUnknown},
 		{"a bare context error", context.Canceled, alimtalk.StatusUnknown},
 	}

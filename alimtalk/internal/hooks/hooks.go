@@ -18,3 +18,9 @@ var AlignResults any
 //
 //	func(m alimtalk.Message, r alimtalk.Result) alimtalk.Result
 var AlignResult any
+
+// OutcomeUnknown is alimtalk's test of whether an error says a message may have gone out, of
+// type
+//
+//	func(err error) bool
+var OutcomeUnknown any

@@ -18,6 +18,7 @@ import (
 	"github.com/kshop-dev/kshop"
 	"github.com/kshop-dev/kshop/internal/secret"
 	"github.com/kshop-dev/kshop/internal/transport"
+	"github.com/kshop-dev/kshop/internal/vendorerr"
 	"github.com/kshop-dev/kshop/internal/wire"
 )
 
@@ -352,12 +353,12 @@ func (c *Client) answer(svc Service, op string, class transport.Class, resp *tra
 		if !errors.As(err, &terr) || terr.Status == 0 {
 			return nil, fmt.Errorf("epost: %s: %w", op, err)
 		}
-		unknown := terr.OutcomeUnknown() || nonIdem && isServerError(terr.Status)
+		unknown := terr.OutcomeUnknown() || nonIdem && vendorerr.UnknownStatus(terr.Status)
 		switch {
 		case errors.Is(terr, transport.ErrResponseTooLarge):
 			re := newResponseError(svc, op, terr.Status, ProblemTooLarge, "", c.errBody(terr.Body), unknown || nonIdem)
 			return nil, re
-		case terr.Status != http.StatusTooManyRequests && !isServerError(terr.Status):
+		case terr.Status != http.StatusTooManyRequests && !vendorerr.UnknownStatus(terr.Status):
 			// A non-error status that still failed: the body broke off mid-answer.
 			return nil, newResponseError(svc, op, terr.Status, ProblemTruncated, "", c.errBody(terr.Body), unknown || nonIdem)
 		}
@@ -370,7 +371,7 @@ func (c *Client) answer(svc Service, op string, class transport.Class, resp *tra
 		return nil, e
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, c.httpError(svc, op, resp.StatusCode, resp.Body, nonIdem && isServerError(resp.StatusCode))
+		return nil, c.httpError(svc, op, resp.StatusCode, resp.Body, nonIdem && vendorerr.UnknownStatus(resp.StatusCode))
 	}
 	root, problem, detail := parseXML(resp.Body)
 	if problem != 0 {
@@ -382,8 +383,6 @@ func (c *Client) answer(svc Service, op string, class transport.Class, resp *tra
 	root.raw = resp.Body
 	return root, nil
 }
-
-func isServerError(status int) bool { return status >= 500 && status != http.StatusNotImplemented }
 
 // httpError builds the error of a non-2xx answer: an *APIError with the vendor's code when its
 // body carries one, else with the HTTP status text.

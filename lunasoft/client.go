@@ -15,6 +15,7 @@ import (
 	"github.com/kshop-dev/kshop/alimtalk"
 	"github.com/kshop-dev/kshop/internal/secret"
 	"github.com/kshop-dev/kshop/internal/transport"
+	"github.com/kshop-dev/kshop/internal/vendorerr"
 	"github.com/kshop-dev/kshop/internal/wire"
 )
 
@@ -231,11 +232,11 @@ func judge(status int, body []byte) verdict {
 	case problem != "" && !success(status):
 		// An HTTP error status is an answer we understand even when its body is a gateway's
 		// page: a refusal by status, as every vendor package reports it.
-		return verdict{a: bareHTTP(status), refused: true, unknown: unknownStatus(status)}
+		return verdict{a: bareHTTP(status), refused: true, unknown: vendorerr.UnknownStatus(status)}
 	case problem != "":
 		return verdict{problem: string(problem), unknown: true}
 	case !success(status):
-		return verdict{a: a, refused: true, unknown: unknownStatus(status)}
+		return verdict{a: a, refused: true, unknown: vendorerr.UnknownStatus(status)}
 	case !a.hasCode:
 		return verdict{problem: "no result code in the answer", unknown: true}
 	case !a.ok() && a.listsAccepted():
@@ -250,10 +251,6 @@ func judge(status int, body []byte) verdict {
 // success reports a 2xx status.
 func success(status int) bool { return status >= 200 && status <= 299 }
 
-// unknownStatus reports an HTTP status that, answering a request that was written, leaves a
-// send's outcome unknown: a 5xx other than 501.
-func unknownStatus(status int) bool { return status >= 500 && status != http.StatusNotImplemented }
-
 // bareHTTP is the answer an HTTP error status gives when its body is not Lunasoft's JSON.
 func bareHTTP(status int) *answer { return &answer{status: status, message: http.StatusText(status)} }
 
@@ -261,7 +258,7 @@ func bareHTTP(status int) *answer { return &answer{status: status, message: http
 // the retries, a truncated or oversize body) into an *APIError or *ResponseError, keeping the
 // transport's error as its cause.
 func (c *Client) failedAnswer(op string, te *transport.Error) error {
-	unknown := te.OutcomeUnknown() || unknownStatus(te.Status)
+	unknown := te.OutcomeUnknown() || vendorerr.UnknownStatus(te.Status)
 	switch {
 	case errors.Is(te, transport.ErrResponseTooLarge):
 		return c.badAnswer(op, te.Status, te.Header, te.Body, "body over the size limit", true, te)

@@ -15,6 +15,7 @@ import (
 	"github.com/kshop-dev/kshop/alimtalk"
 	"github.com/kshop-dev/kshop/internal/secret"
 	"github.com/kshop-dev/kshop/internal/transport"
+	"github.com/kshop-dev/kshop/internal/vendorerr"
 	"github.com/kshop-dev/kshop/internal/wire"
 )
 
@@ -324,12 +325,12 @@ func (v verdict) ok() bool { return v.problem == "" && !v.refused }
 // (never of a context): for a non-idempotent call, a 2xx that is not a plain success or a
 // plain refusal, and any 5xx other than 501, leave the outcome unknown.
 func judge(status int, body []byte, nonIdem bool) verdict {
-	unknown := nonIdem && (status >= 200 && status <= 299 || unknownStatus(status))
+	unknown := nonIdem && (status >= 200 && status <= 299 || vendorerr.UnknownStatus(status))
 	a, problem := parseAnswer(status, body)
 	if problem != "" && !success(status) {
 		// An HTTP error status is an answer we understand even when its body is a gateway's
 		// page: a refusal by status, as every vendor package reports it.
-		return verdict{a: bareHTTP(status), refused: true, unknown: nonIdem && unknownStatus(status)}
+		return verdict{a: bareHTTP(status), refused: true, unknown: nonIdem && vendorerr.UnknownStatus(status)}
 	}
 	if problem != "" {
 		return verdict{problem: string(problem), unknown: unknown}
@@ -340,7 +341,7 @@ func judge(status int, body []byte, nonIdem bool) verdict {
 		}
 	}
 	if !a.ok() {
-		return verdict{a: a, refused: true, unknown: nonIdem && unknownStatus(status)}
+		return verdict{a: a, refused: true, unknown: nonIdem && vendorerr.UnknownStatus(status)}
 	}
 	return verdict{a: a}
 }
@@ -354,12 +355,6 @@ func bareHTTP(status int) *answer {
 	return &answer{status: status, message: http.StatusText(status)}
 }
 
-// unknownStatus reports an HTTP status that, answering a request that was written, leaves a
-// non-idempotent call's outcome unknown: a 5xx other than 501.
-func unknownStatus(status int) bool {
-	return status >= 500 && status != http.StatusNotImplemented
-}
-
 // failedAnswer turns an answer that came with a transport error (a 5xx of a send, a 429 after
 // the retries, a truncated or oversize body) into an *APIError or *ResponseError. It keeps the
 // transport's error as its cause (errors.Is still finds ErrNotSent, a context's error, …),
@@ -367,7 +362,7 @@ func unknownStatus(status int) bool {
 // transport or the context said.
 func (c *Client) failedAnswer(op string, te *transport.Error, nonIdem bool) error {
 	unknown := te.OutcomeUnknown()
-	if nonIdem && unknownStatus(te.Status) {
+	if nonIdem && vendorerr.UnknownStatus(te.Status) {
 		unknown = true
 	}
 	switch {
@@ -416,7 +411,7 @@ func (c *Client) unexpected(op string, status int, header http.Header, body []by
 		return &APIError{
 			Op: op, HTTPStatus: status, Message: red.Text(text),
 			Body: []byte(red.Text(string(wire.CapBody(body, maxErrorBody)))), ip: ip, unauthorized: unauthorized,
-			outcomeUnknown: unknown && (unknownStatus(status) || cause != nil), cause: cause,
+			outcomeUnknown: unknown && (vendorerr.UnknownStatus(status) || cause != nil), cause: cause,
 		}
 	}
 	return c.badAnswer(op, status, header, body, reason, unknown, cause)

@@ -15,8 +15,13 @@ func Retryable(status int, outcomeUnknown bool) bool {
 	if outcomeUnknown {
 		return false
 	}
-	return status == http.StatusTooManyRequests || status >= 500 && status != http.StatusNotImplemented
+	return status == http.StatusTooManyRequests || UnknownStatus(status)
 }
+
+// UnknownStatus reports an HTTP status that, answering a request that was written, leaves a
+// send's, booking's or cancel's outcome unknown: a 5xx other than 501 (which says the server
+// does not do what was asked).
+func UnknownStatus(status int) bool { return status >= 500 && status != http.StatusNotImplemented }
 
 // APIText is a refusal's error text: "vendor: op: HTTP status[, code c][: message]", with
 // "; " and ErrOutcomeUnknown's text when the outcome is unknown. The caller passes only what

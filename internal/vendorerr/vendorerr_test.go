@@ -37,3 +37,12 @@ func TestResponseUnwrap(t *testing.T) {
 	assert.ErrorIs(t, unknown, kshop.ErrOutcomeUnknown)
 	assert.ErrorIs(t, unknown, io.ErrUnexpectedEOF, "the transport's error stays reachable")
 }
+
+func TestUnknownStatus(t *testing.T) {
+	t.Parallel()
+	for status, want := range map[int]bool{200: false, 400: false, 429: false, 500: true, 501: false, 502: true, 503: true, 504: true, 599: true} {
+		if got := UnknownStatus(status); got != want {
+			t.Errorf("UnknownStatus(%d) = %v, want %v", status, got, want)
+		}
+	}
+}

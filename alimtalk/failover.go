@@ -54,16 +54,12 @@ type Failover struct {
 	From string
 }
 
-// chooseFailoverKind returns FailoverSMS when content takes at most lim.SMSBytes (90) bytes in
-// EUC-KR and FailoverLMS otherwise. A character EUC-KR cannot encode (an emoji, a rare
-// Hanja) counts as 2 bytes instead of being an error: the AlimTalk itself can carry it, so
-// refusing the whole notification over its fallback text would cost more than a carrier's
-// substitute glyph, and counting it conservatively moves borderline texts to LMS.
-func chooseFailoverKind(content string, lim Limits) FailoverKind {
-	return kindForLength(wire.EUCKRLenLenient(content), lim)
-}
-
-// kindForLength is chooseFailoverKind for content of euckr bytes (wire.EUCKRLenLenient).
+// kindForLength returns FailoverSMS when content of euckr bytes in EUC-KR
+// (wire.EUCKRLenLenient) fits lim.SMSBytes (90), and FailoverLMS otherwise. A character
+// EUC-KR cannot encode (an emoji, a rare Hanja) counts as 2 bytes instead of being an error:
+// the AlimTalk itself can carry it, so refusing the whole notification over its fallback text
+// would cost more than a carrier's substitute glyph, and counting it conservatively moves
+// borderline texts to LMS.
 func kindForLength(euckr int, lim Limits) FailoverKind {
 	if euckr <= lim.SMSBytes {
 		return FailoverSMS

@@ -6,9 +6,11 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kshop-dev/kshop/internal/wire"
 )
 
-func TestChooseFailoverKind(t *testing.T) {
+func TestFailoverKindForLength(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
@@ -28,7 +30,7 @@ func TestChooseFailoverKind(t *testing.T) {
 		{"configurable threshold", strings.Repeat("a", 80), Limits{SMSBytes: 70}, FailoverLMS},
 	}
 	for _, tc := range tests {
-		assert.Equal(t, tc.want, chooseFailoverKind(tc.content, tc.lim.withDefaults()), tc.name)
+		assert.Equal(t, tc.want, kindForLength(wire.EUCKRLenLenient(tc.content), tc.lim.withDefaults()), tc.name)
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/kshop-dev/kshop/internal/wire"
 )
 
 var fuzzSeeds = []string{
@@ -138,6 +140,6 @@ func FuzzValidate(f *testing.F) {
 		_, _ = m.Prepare(&tpl, Limits{})
 		_, _ = m.Prepare(nil, Limits{})
 		_ = ValidateTemplateCode(content)
-		_ = chooseFailoverKind(content, Limits{}.withDefaults())
+		_ = kindForLength(wire.EUCKRLenLenient(content), Limits{}.withDefaults())
 	})
 }

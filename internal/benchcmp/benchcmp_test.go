@@ -1,6 +1,7 @@
 package benchcmp
 
 import (
+	"runtime"
 	"testing"
 	"time"
 )
@@ -73,5 +74,18 @@ func TestPeakLiveSeesWhatTheCallHolds(t *testing.T) {
 	peak, held = PeakLive(func() any { return nil })
 	if held > size/4 || peak > size/4 {
 		t.Fatalf("a call holding nothing must show little: peak %d, held %d", peak, held)
+	}
+	// Memory held during the call only: the sampler alone can see it.
+	peak, held = PeakLive(func() any {
+		buf := make([]byte, size)
+		for i := range buf {
+			buf[i] = byte(i)
+		}
+		time.Sleep(50 * time.Millisecond)
+		runtime.KeepAlive(buf)
+		return nil
+	})
+	if peak < size-size/16 || held > size/4 {
+		t.Fatalf("an 8 MiB working set dropped before returning must show in peak only: peak %d, held %d", peak, held)
 	}
 }

@@ -435,7 +435,8 @@ func TestCallerContextEndingMidCallLeavesTheOutcomeUnknown(t *testing.T) {
 	// A store that refuses an ended context, as the SQL stores do.
 	sh := k.shipper(t, ctxStore{k.store})
 	held := func(call string) context.Context {
-		k.srv.InjectFault(eposttest.Fault{Call: call, Kind: eposttest.FaultDelay, Delay: 2 * time.Second})
+		// Carried out once the client has left, as a request that reached Korea Post is.
+		k.srv.InjectFault(eposttest.Fault{Call: call, Kind: eposttest.FaultDelay, Delay: 2 * time.Second, CarryOut: true})
 		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 		t.Cleanup(cancel)
 		return ctx
@@ -449,14 +450,17 @@ func TestCallerContextEndingMidCallLeavesTheOutcomeUnknown(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, shipping.WaybillReserveUnknown, w.State)
 
-	// Reconciled after the grace: booked once, whether or not the held request was carried out.
+	// Once the fake has carried the held request out, reconciliation records that booking
+	// and books nothing more.
+	require.Eventually(t, func() bool { return liveBookings(k.srv, "A1") == 1 }, 10*time.Second, 10*time.Millisecond)
 	k.clock.Add(shipping.DefaultInFlightGrace)
 	_, err = sh.Reserve(context.Background())
 	require.NoError(t, err)
-	assert.Eventually(t, func() bool { return liveBookings(k.srv, "A1") == 1 }, 5*time.Second, 10*time.Millisecond)
 	w, err = sh.Waybill(context.Background(), "A1")
 	require.NoError(t, err)
 	require.Equal(t, shipping.WaybillReserved, w.State)
+	assert.Equal(t, 1, k.srv.Requests("InsertOrder"))
+	assert.Equal(t, 1, liveBookings(k.srv, "A1"))
 
 	_, err = sh.Cancel(held("GetResCancelCmd"), "A1")
 	require.ErrorIs(t, err, kshop.ErrOutcomeUnknown)
